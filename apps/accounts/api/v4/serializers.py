@@ -1,0 +1,61 @@
+"""User JSON as API v4 sends it. Plain functions: one dict per row, no per-row queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.accounts.models import User
+
+
+def _drop_empty(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Mattermost omits these fields when they hold their zero value."""
+    for key in keys:
+        if not data.get(key):
+            data.pop(key, None)
+    return data
+
+
+OMIT_WHEN_EMPTY = (
+    "email_verified",
+    "allow_marketing",
+    "props",
+    "last_password_update",
+    "last_picture_update",
+    "failed_attempts",
+    "mfa_active",
+    "is_bot",
+    "last_activity_at",
+)
+
+
+def user_for_self(user: User) -> dict[str, Any]:
+    """The user as they see themselves: everything but secrets."""
+    data: dict[str, Any] = {
+        "id": user.id,
+        "create_at": user.create_at,
+        "update_at": user.update_at,
+        "delete_at": user.delete_at,
+        "username": user.username,
+        "auth_data": "",
+        "auth_service": user.auth_service,
+        "email": user.email,
+        "email_verified": user.email_verified,
+        "nickname": user.nickname,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "position": user.position,
+        "roles": user.roles,
+        "allow_marketing": user.allow_marketing,
+        "props": user.props,
+        "notify_props": user.notify_props,
+        "last_password_update": user.last_password_update,
+        "last_picture_update": user.last_picture_update,
+        "failed_attempts": user.failed_attempts,
+        "locale": user.locale,
+        "timezone": user.timezone,
+        "mfa_active": user.mfa_active,
+        "is_bot": user.is_bot,
+        "last_activity_at": user.last_activity_at,
+        "disable_welcome_email": user.disable_welcome_email,
+    }
+    return _drop_empty(data, OMIT_WHEN_EMPTY)

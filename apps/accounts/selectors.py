@@ -1,0 +1,48 @@
+"""Reads of users and sessions. Token lookups go through the hot cache so an authenticated
+request normally costs no query for its session or user."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from apps.accounts.models import Session, User, hash_token
+from apps.core.cache import hot_cache
+
+
+def session_cache_key(token_hash: str) -> str:
+    return f"session:{token_hash}"
+
+
+def user_cache_key(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def _cache_seconds() -> int:
+    return max(settings.MATTERMOST.session_cache_in_minutes, 0) * 60
+
+
+def session_get_by_token(token: str) -> Session | None:
+    """The live session whose bearer token is ``token``, or None (unknown or expired)."""
+    token_hash = hash_token(token)
+    cache = hot_cache()
+    key = session_cache_key(token_hash)
+    session: Session | None = cache.get(key)
+    if session is None:
+        session = Session.objects.filter(token_hash=token_hash).first()
+        if session is None:
+            return None
+        cache.set(key, session, _cache_seconds())
+    # Expired rows stay until a clean-up removes them; they never authenticate.
+    return None if session.is_expired() else session
+
+
+def user_get_cached(user_id: str) -> User | None:
+    cache = hot_cache()
+    key = user_cache_key(user_id)
+    user: User | None = cache.get(key)
+    if user is None:
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            return None
+        cache.set(key, user, _cache_seconds())
+    return user

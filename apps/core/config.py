@@ -1,0 +1,202 @@
+"""Mattermost-style settings, read once from the environment.
+
+Each setting keeps Mattermost's own environment name (``MM_<SECTION>_<SETTING>``) and
+default, so an operator's existing configuration carries over. The dataclass below is the
+single source of truth: settings.py loads it, and the README's configuration table lists
+the same names (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# The API level this server speaks on /api/v4 (and reports in X-Version-Id).
+SERVER_VERSION = "10.3.0"
+# The last server generation that served /api/v3; its ping reports this version.
+V3_SERVER_VERSION = "4.10.0"
+
+
+def _setting(env: str, default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"env": env, "doc": doc})
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value of the wrong kind."""
+
+
+def _parse(env: str, raw: str, kind: type) -> Any:
+    value = raw.strip()
+    if kind is bool:
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigError(f"{env} must be true or false, not {raw!r}")
+    if kind is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigError(f"{env} must be an integer, not {raw!r}") from None
+    return value
+
+
+@dataclass(frozen=True)
+class MattermostConfig:
+    site_url: str = _setting(
+        "MM_SERVICESETTINGS_SITEURL", "", "Public URL of the server, e.g. https://chat.example.com."
+    )
+    enable_developer: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEDEVELOPER",
+        False,
+        "Show `detailed_error` in error bodies (off: it is always empty).",
+    )
+    maximum_login_attempts: int = _setting(
+        "MM_SERVICESETTINGS_MAXIMUMLOGINATTEMPTS",
+        10,
+        "Failed logins before an account is locked.",
+    )
+    maximum_payload_size_bytes: int = _setting(
+        "MM_SERVICESETTINGS_MAXIMUMPAYLOADSIZEBYTES",
+        300000,
+        "Largest request body accepted (413 above it).",
+    )
+    maximum_url_length: int = _setting(
+        "MM_SERVICESETTINGS_MAXIMUMURLLENGTH", 2048, "Longest request URI accepted (414 above it)."
+    )
+    session_length_web_in_hours: int = _setting(
+        "MM_SERVICESETTINGS_SESSIONLENGTHWEBINHOURS", 720, "Lifetime of a login session."
+    )
+    session_cache_in_minutes: int = _setting(
+        "MM_SERVICESETTINGS_SESSIONCACHEINMINUTES",
+        10,
+        "How long a resolved session token stays in the cache.",
+    )
+    strict_csrf_enforcement: bool = _setting(
+        "MM_SERVICESETTINGS_EXPERIMENTALSTRICTCSRFENFORCEMENT",
+        False,
+        "Refuse cookie-authenticated writes that lack X-CSRF-Token even when they carry "
+        "X-Requested-With: XMLHttpRequest.",
+    )
+    trusted_proxy_ip_header: str = _setting(
+        "MM_SERVICESETTINGS_TRUSTEDPROXYIPHEADER",
+        "",
+        "Comma-separated headers holding the client address behind a proxy "
+        "(e.g. X-Forwarded-For,X-Real-IP). Empty: use the socket address.",
+    )
+    enable_open_server: bool = _setting(
+        "MM_TEAMSETTINGS_ENABLEOPENSERVER",
+        False,
+        "Let anyone sign up without an invitation.",
+    )
+    rate_limit_enable: bool = _setting(
+        "MM_RATELIMITSETTINGS_ENABLE", False, "Turn API rate limiting on."
+    )
+    rate_limit_per_sec: int = _setting(
+        "MM_RATELIMITSETTINGS_PERSEC", 10, "Sustained requests per second allowed per client."
+    )
+    rate_limit_max_burst: int = _setting(
+        "MM_RATELIMITSETTINGS_MAXBURST",
+        100,
+        "Requests a client may make beyond the sustained rate in a burst.",
+    )
+    rate_limit_vary_by_remote_addr: bool = _setting(
+        "MM_RATELIMITSETTINGS_VARYBYREMOTEADDR", True, "Count requests per client address."
+    )
+    rate_limit_vary_by_user: bool = _setting(
+        "MM_RATELIMITSETTINGS_VARYBYUSER",
+        False,
+        "Count requests per auth token (per address for anonymous requests).",
+    )
+    rate_limit_vary_by_header: str = _setting(
+        "MM_RATELIMITSETTINGS_VARYBYHEADER",
+        "",
+        "Also count separately per value of this request header.",
+    )
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> MattermostConfig:
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            env = f.metadata["env"]
+            if env in environ:
+                values[f.name] = _parse(env, environ[env], type(f.default))
+        config = cls(**values)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if self.rate_limit_per_sec < 1:
+            raise ConfigError("MM_RATELIMITSETTINGS_PERSEC must be at least 1")
+        if self.rate_limit_max_burst < 0:
+            raise ConfigError("MM_RATELIMITSETTINGS_MAXBURST must not be negative")
+        if self.maximum_payload_size_bytes < 1 or self.maximum_url_length < 1:
+            raise ConfigError("payload and URL limits must be positive")
+
+    @property
+    def trusted_proxy_headers(self) -> list[str]:
+        return [h.strip() for h in self.trusted_proxy_ip_header.split(",") if h.strip()]
+
+    def client_config_hash(self) -> str:
+        """A fingerprint of the settings clients see; it changes whenever they change."""
+        public = {"SiteURL": self.site_url, "EnableOpenServer": self.enable_open_server}
+        return hashlib.md5(
+            json.dumps(public, sort_keys=True).encode(), usedforsecurity=False
+        ).hexdigest()
+
+
+def documented_settings() -> list[tuple[str, Any, str]]:
+    """(environment name, default, description) for every Mattermost-style setting."""
+    return [
+        (f.metadata["env"], f.default, f.metadata["doc"])
+        for f in dataclasses.fields(MattermostConfig)
+    ]
+
+
+def database_from_url(url: str, sqlite_default: str) -> dict[str, Any]:
+    """Django DATABASES["default"] for a DATABASE_URL (empty: the embedded SQLite file)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url:
+        return _sqlite(sqlite_default)
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db and sqlite:////absolute/path.db
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        return _sqlite(path or sqlite_default)
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "OPTIONS": options,
+        }
+    raise ConfigError(f"DATABASE_URL scheme {parts.scheme!r} is not supported (sqlite, postgres)")
+
+
+def _sqlite(path: str) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # WAL lets readers run beside a writer; IMMEDIATE transactions take the write
+            # lock up front and the timeout makes a second writer wait for it instead of
+            # failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }

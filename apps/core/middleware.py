@@ -1,0 +1,72 @@
+"""Per-request bookkeeping every response shares: request id, version header, exact JSON
+content type, and the request-size guards Mattermost applies before routing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from apps.core.config import SERVER_VERSION
+from apps.core.errors import AppError, error_response
+from apps.core.ids import new_id
+
+BUILD_NUMBER = "dev"
+
+
+def version_header() -> str:
+    """``<version>.<build>.<client config hash>.<licensed>``, as Mattermost sends it."""
+    return f"{SERVER_VERSION}.{BUILD_NUMBER}.{settings.MATTERMOST.client_config_hash()}.false"
+
+
+def _too_large(request: HttpRequest, limit: int) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > limit
+
+
+class ApiContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.version_id = version_header()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = new_id()  # type: ignore[attr-defined]
+        config = settings.MATTERMOST
+        if len(request.get_full_path()) > config.maximum_url_length:
+            response = error_response(
+                request,
+                AppError(
+                    "basic_security_check.url.too_long_error",
+                    "The request URL is too long.",
+                    414,
+                ),
+            )
+        elif _too_large(request, config.maximum_payload_size_bytes):
+            response = error_response(
+                request,
+                AppError(
+                    "api.context.request_body_too_large.app_error",
+                    "The request body is too large.",
+                    413,
+                ),
+            )
+        else:
+            response = self.get_response(request)
+        return self._decorate(request, response)
+
+    def _decorate(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Version-Id"] = self.version_id
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("application/json"):
+            # Clients compare the header literally; a charset suffix breaks them.
+            response["Content-Type"] = "application/json"
+        if request.method == "GET" and request.path.startswith("/api/"):
+            response["Expires"] = "0"
+        for name, value in getattr(request, "ratelimit_headers", {}).items():
+            response[name] = value
+        return response

@@ -1,0 +1,47 @@
+"""Request bodies are JSON, as Mattermost reads them.
+
+Mattermost decodes the body as JSON whatever the Content-Type says, and real scripts
+(``curl -d``) send JSON labelled as a form. We accept JSON under those labels too and
+refuse other media types (multipart, XML ...) with 415 instead of guessing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+
+JSON_LIKE = ("application/json", "text/plain", "application/x-www-form-urlencoded")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class MattermostJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Any = None
+    ) -> Any:
+        raw = stream.read()
+        if not raw:
+            return {}
+        try:
+            return json.loads(raw, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"malformed JSON: {exc}") from None
+
+
+class MattermostContentNegotiation(DefaultContentNegotiation):
+    def select_parser(self, request: Request, parsers: Any) -> BaseParser | None:
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type in ("", *JSON_LIKE):
+            for parser in parsers:
+                if isinstance(parser, MattermostJSONParser):
+                    return parser
+        return super().select_parser(request, parsers)

@@ -1,0 +1,145 @@
+"""Start the real server (gunicorn, not the test client) and talk to it over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {seconds}s")
+
+
+def start_server(tmp_path: Path, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("MM_", "DATABASE_URL"))}
+    environ |= {"DATA_DIR": str(tmp_path), "GUNICORN_BIND": f"127.0.0.1:{port}", **env}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=environ,
+        check=True,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "mattermost_py/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/v4/system/ping", process)
+    except BaseException:
+        process.kill()
+        raise
+    return base, process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    base, process = start_server(tmp_path, GUNICORN_WORKERS="2", GUNICORN_THREADS="2")
+    yield base
+    stop(process)
+
+
+def test_gunicorn_serves_ping(server: str) -> None:
+    response = requests.get(f"{server}/api/v4/system/ping", timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert len(response.headers["X-Request-Id"]) == 26
+    assert response.json()["status"] == "OK"
+
+
+def test_gunicorn_serves_json_errors(server: str) -> None:
+    response = requests.get(f"{server}/api/v4/no/such/route", timeout=5)
+    assert response.status_code == 404
+    assert response.json()["id"] == "api.context.404.app_error"
+    assert response.json()["request_id"] == response.headers["X-Request-Id"]
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server must be installed in CI")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    stop(process)
+
+
+def test_rate_limit_is_shared_by_worker_processes(tmp_path: Path, redis_url: str) -> None:
+    base, process = start_server(
+        tmp_path,
+        REDIS_URL=redis_url,
+        GUNICORN_WORKERS="3",
+        GUNICORN_THREADS="1",
+        MM_RATELIMITSETTINGS_ENABLE="true",
+        MM_RATELIMITSETTINGS_PERSEC="1",
+        MM_RATELIMITSETTINGS_MAXBURST="9",
+    )
+    try:
+        ping = f"{base}/api/v4/system/ping"
+        # Start at the beginning of a window so the whole burst falls inside it.
+        while True:
+            first = requests.get(ping, timeout=5)
+            if int(first.headers["X-Ratelimit-Reset"]) >= 5:
+                break
+            time.sleep(int(first.headers["X-Ratelimit-Reset"]) + 1)
+        assert first.headers["X-Ratelimit-Limit"] == "10"
+        left = int(first.headers["X-Ratelimit-Remaining"])  # start-up pings count too
+        assert left > 0
+        # A new connection per request, so the three workers share the traffic.
+        statuses = [requests.get(ping, timeout=5).status_code for _ in range(left + 5)]
+        assert statuses == [200] * left + [429] * 5
+    finally:
+        stop(process)
