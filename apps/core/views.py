@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.core.errors import invalid_url_param
+from apps.core.ids import is_valid_id
+
 if TYPE_CHECKING:
     from apps.accounts.models import Session, User
 
@@ -40,3 +43,17 @@ class MattermostView(APIView):
         self.check_throttles(request)
         self.perform_authentication(request)
         self.check_permissions(request)
+
+
+def url_id(value: str, name: str) -> str:
+    """An id taken from the URL; anything but a well-formed id is a 400 naming the part."""
+    if not is_valid_id(value):
+        raise invalid_url_param(name)
+    return value
+
+
+def url_user_id(request: Request, value: str) -> str:
+    """A ``{user_id}`` URL part, where ``me`` stands for the caller."""
+    if value == "me":
+        return session_user(request).id
+    return url_id(value, "user_id")
