@@ -37,7 +37,32 @@ def mm_config(settings: LazySettings) -> Callable[..., None]:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return user_create(username="alice", email="alice@example.com", password="passw0rd!")
+    """A plain user (roles given explicitly: the first account would otherwise be admin)."""
+    return user_create(
+        username="alice",
+        email="alice@example.com",
+        password="passw0rd!",
+        roles="system_user",
+        first_name="Alice",
+        last_name="Liddell",
+    )
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return user_create(
+        username="bob", email="bob@example.com", password="passw0rd!", roles="system_user"
+    )
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return user_create(
+        username="root",
+        email="root@example.com",
+        password="passw0rd!",
+        roles="system_admin system_user",
+    )
 
 
 @pytest.fixture

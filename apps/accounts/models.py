@@ -77,6 +77,8 @@ class User(AbstractBaseUser):
     last_password_update = models.BigIntegerField(default=0)
     last_picture_update = models.BigIntegerField(default=0)
     failed_attempts = models.IntegerField(default=0)
+    # When the latest failed login happened; a lockout ends a set time after it.
+    last_failed_login_at = models.BigIntegerField(default=0)
     locale = models.CharField(max_length=5, default="en")
     timezone = models.JSONField(default=default_timezone, blank=True)
     mfa_active = models.BooleanField(default=False)

@@ -46,3 +46,34 @@ def user_get_cached(user_id: str) -> User | None:
             return None
         cache.set(key, user, _cache_seconds())
     return user
+
+
+def user_get(user_id: str) -> User | None:
+    return User.objects.filter(pk=user_id).first()
+
+
+def user_get_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username.strip().lower()).first()
+
+
+def user_get_by_email(email: str) -> User | None:
+    return User.objects.filter(email=email.strip().lower()).first()
+
+
+def user_for_login(*, login_id: str, user_id: str) -> User | None:
+    """The account a login names: by id, else by username or email as the settings allow."""
+    if user_id:
+        return user_get(user_id)
+    config = settings.MATTERMOST
+    login_id = login_id.strip().lower()
+    if config.enable_sign_in_with_username:
+        user = User.objects.filter(username=login_id).first()
+        if user is not None:
+            return user
+    if config.enable_sign_in_with_email and "@" in login_id:
+        return User.objects.filter(email=login_id).first()
+    return None
+
+
+def users_exist() -> bool:
+    return User.objects.exists()

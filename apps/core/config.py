@@ -93,6 +93,33 @@ class MattermostConfig:
         "Comma-separated headers holding the client address behind a proxy "
         "(e.g. X-Forwarded-For,X-Real-IP). Empty: use the socket address.",
     )
+    login_lockout_minutes: int = _setting(
+        "MM_SERVICESETTINGS_LOGINLOCKOUTMINUTES",
+        15,
+        "How long a lockout after too many failed logins lasts (0: until an admin resets it). "
+        "Not a Mattermost setting: there a lockout lasts until reset.",
+    )
+    password_minimum_length: int = _setting(
+        "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
+    )
+    show_email_address: bool = _setting(
+        "MM_PRIVACYSETTINGS_SHOWEMAILADDRESS", True, "Let users see each other's email address."
+    )
+    show_full_name: bool = _setting(
+        "MM_PRIVACYSETTINGS_SHOWFULLNAME", True, "Let users see each other's first and last name."
+    )
+    enable_user_creation: bool = _setting(
+        "MM_TEAMSETTINGS_ENABLEUSERCREATION", True, "Allow new accounts to be created at all."
+    )
+    enable_sign_up_with_email: bool = _setting(
+        "MM_EMAILSETTINGS_ENABLESIGNUPWITHEMAIL", True, "Allow sign-up with email and password."
+    )
+    enable_sign_in_with_email: bool = _setting(
+        "MM_EMAILSETTINGS_ENABLESIGNINWITHEMAIL", True, "Allow logging in with an email address."
+    )
+    enable_sign_in_with_username: bool = _setting(
+        "MM_EMAILSETTINGS_ENABLESIGNINWITHUSERNAME", True, "Allow logging in with a username."
+    )
     enable_open_server: bool = _setting(
         "MM_TEAMSETTINGS_ENABLEOPENSERVER",
         False,
@@ -139,6 +166,8 @@ class MattermostConfig:
             raise ConfigError("MM_RATELIMITSETTINGS_PERSEC must be at least 1")
         if self.rate_limit_max_burst < 0:
             raise ConfigError("MM_RATELIMITSETTINGS_MAXBURST must not be negative")
+        if self.password_minimum_length < 5:
+            raise ConfigError("MM_PASSWORDSETTINGS_MINIMUMLENGTH must be at least 5")
         if self.maximum_payload_size_bytes < 1 or self.maximum_url_length < 1:
             raise ConfigError("payload and URL limits must be positive")
 
@@ -148,7 +177,17 @@ class MattermostConfig:
 
     def client_config_hash(self) -> str:
         """A fingerprint of the settings clients see; it changes whenever they change."""
-        public = {"SiteURL": self.site_url, "EnableOpenServer": self.enable_open_server}
+        public = {
+            "SiteURL": self.site_url,
+            "EnableOpenServer": self.enable_open_server,
+            "ShowEmailAddress": self.show_email_address,
+            "ShowFullName": self.show_full_name,
+            "EnableUserCreation": self.enable_user_creation,
+            "EnableSignUpWithEmail": self.enable_sign_up_with_email,
+            "EnableSignInWithEmail": self.enable_sign_in_with_email,
+            "EnableSignInWithUsername": self.enable_sign_in_with_username,
+            "PasswordMinimumLength": self.password_minimum_length,
+        }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()

@@ -38,7 +38,9 @@ def test_bad_token_is_ignored_on_anonymous_routes(client: Client) -> None:
 
 
 def test_cookie_beats_the_header(client: Client, user: User, token: str, login) -> None:
-    other = user_create(username="bob", email="bob@example.com", password="passw0rd!")
+    other = user_create(
+        username="bob", email="bob@example.com", password="passw0rd!", roles="system_user"
+    )
     _, other_token = login(other)
     client.cookies["MMAUTHTOKEN"] = other_token
     response = client.get(ME, **bearer(token))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from apps.accounts.models import User
+from apps.core.etag import make_etag
 
 
 def _drop_empty(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -59,3 +62,37 @@ def user_for_self(user: User) -> dict[str, Any]:
         "disable_welcome_email": user.disable_welcome_email,
     }
     return _drop_empty(data, OMIT_WHEN_EMPTY)
+
+
+def user_for_viewer(user: User, viewer: User) -> dict[str, Any]:
+    """The user as ``viewer`` may see them: themselves in full, others without private
+    fields, and email and full name only as the privacy settings (or admin rights) allow."""
+    if user.id == viewer.id:
+        return user_for_self(user)
+    admin = viewer.is_system_admin
+    config = settings.MATTERMOST
+    data = user_for_self(user)
+    for private in (
+        "email_verified",
+        "allow_marketing",
+        "last_password_update",
+        "failed_attempts",
+    ):
+        data.pop(private, None)
+    if not admin:
+        data["notify_props"] = {}
+        data["auth_service"] = ""
+    if not (admin or config.show_email_address):
+        data["email"] = ""
+    if not (admin or config.show_full_name):
+        data["first_name"] = ""
+        data["last_name"] = ""
+    return data
+
+
+def user_etag(user: User) -> str:
+    config = settings.MATTERMOST
+    # id, update time, terms-of-service id and time, privacy switches, bot icon time
+    return make_etag(
+        user.id, user.update_at, "", 0, config.show_full_name, config.show_email_address, 0
+    )

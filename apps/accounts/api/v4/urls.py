@@ -1,8 +1,14 @@
 from django.urls import path
 
-from apps.accounts.api.v4.views import LogoutView, UserMeView
+from apps.accounts.api.v4 import views
 
 urlpatterns = [
-    path("users/me", UserMeView.as_view(), name="user-me"),
-    path("users/logout", LogoutView.as_view(), name="user-logout"),
+    path("users", views.UsersView.as_view(), name="users"),
+    path("users/login", views.LoginView.as_view(), name="user-login"),
+    path("users/logout", views.LogoutView.as_view(), name="user-logout"),
+    path(
+        "users/username/<str:username>", views.UserByUsernameView.as_view(), name="user-by-username"
+    ),
+    path("users/email/<str:email>", views.UserByEmailView.as_view(), name="user-by-email"),
+    path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]

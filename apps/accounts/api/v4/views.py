@@ -1,21 +1,146 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.api.v4.serializers import user_for_self
-from apps.accounts.services import session_revoke
-from apps.core.errors import clear_session_cookies
-from apps.core.views import MattermostView, request_session, session_user
+from apps.accounts import selectors, services
+from apps.accounts.api.v4.serializers import user_etag, user_for_self, user_for_viewer
+from apps.accounts.models import User
+from apps.accounts.permissions import require_system_permission
+from apps.core.errors import AppError, clear_session_cookies, invalid_body_param
+from apps.core.etag import etag_response
+from apps.core.views import (
+    MattermostView,
+    request_session,
+    request_user,
+    session_user,
+    url_user_id,
+)
+
+# Fields a client may set when creating an account; everything else is the server's.
+CREATE_FIELDS = ("nickname", "first_name", "last_name", "position", "locale")
+CREATE_MAPPINGS = ("props", "notify_props", "timezone")
 
 
-class UserMeView(MattermostView):
-    @extend_schema(operation_id="GetMe", responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request) -> Response:
-        return Response(user_for_self(session_user(request)))
+def string_map(data: Any) -> dict[str, str]:
+    """Read a body the way Mattermost's map[string]string decoding does: keys with string
+    values are kept, null counts as "", anything else (and a non-object body) is ignored."""
+    if not isinstance(data, dict):
+        return {}
+    result = {}
+    for key, value in data.items():
+        if value is None:
+            result[key] = ""
+        elif isinstance(value, str):
+            result[key] = value
+    return result
+
+
+def missing_user(by: str = "id") -> AppError:
+    if by == "username":
+        return AppError("app.user.get_by_username.app_error", "No user has that username.", 404)
+    return AppError("app.user.missing_account.const", "No such user.", 404)
+
+
+def client_props(request: Request) -> dict[str, str]:
+    agent = request.headers.get("User-Agent", "")
+    mobile = any(word in agent for word in ("Mobile", "Android", "iPhone"))
+    return {
+        "platform": "",
+        "os": "",
+        "browser": agent.split(" ")[0][:64],
+        "isMobile": "true" if mobile else "false",
+        "isSaml": "false",
+        "isOAuthUser": "false",
+    }
+
+
+class UsersView(MattermostView):
+    """``POST /users``: sign-up, or an admin creating an account."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="CreateUser", request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data
+        if not isinstance(data, dict):
+            raise invalid_body_param("user")
+        actor = request_user(request)
+        self._check_may_create(actor)
+        fields: dict[str, Any] = {}
+        for name in ("username", "email", "password", *CREATE_FIELDS):
+            value = data.get(name, "")
+            if not isinstance(value, str):
+                raise invalid_body_param(name)
+            fields[name] = value
+        for name in CREATE_MAPPINGS:
+            if name in data:
+                if not isinstance(data[name], dict):
+                    raise invalid_body_param(name)
+                fields[name] = data[name]
+        marketing = data.get("allow_marketing", False)
+        if not isinstance(marketing, bool):
+            raise invalid_body_param("allow_marketing")
+        user = services.user_create(allow_marketing=marketing, **fields)
+        return Response(user_for_self(user), status=201)
+
+    def _check_may_create(self, actor: User | None) -> None:
+        config = settings.MATTERMOST
+        if actor is not None and actor.is_system_admin:
+            return
+        if not selectors.users_exist():
+            return  # the first account sets the server up
+        if not (config.enable_user_creation and config.enable_sign_up_with_email):
+            raise AppError(
+                "api.user.create_user.signup_email_disabled.app_error",
+                "Signing up with an email address is switched off.",
+                501,
+            )
+        if not config.enable_open_server:
+            raise AppError(
+                "api.user.create_user.no_open_server",
+                "This server does not allow sign-up without an invitation.",
+                403,
+            )
+
+
+class LoginView(MattermostView):
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="Login", request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}
+    )
+    def post(self, request: Request) -> Response:
+        body = string_map(request.data)
+        user, session, token = services.login(
+            login_id=body.get("login_id", ""),
+            user_id=body.get("id", ""),
+            password=body.get("password", ""),
+            device_id=body.get("device_id", ""),
+            props=client_props(request),
+        )
+        response = Response(user_for_self(user), headers={"Token": token})
+        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+            lifetime = settings.MATTERMOST.session_length_web_in_hours * 3600
+            secure = request.is_secure()
+            cookies = (
+                ("MMAUTHTOKEN", token, True),
+                ("MMUSERID", user.id, False),
+                ("MMCSRF", session.csrf_token, False),
+            )
+            for name, value, http_only in cookies:
+                response.set_cookie(
+                    name, value, max_age=lifetime, secure=secure, httponly=http_only
+                )
+        return response
 
 
 class LogoutView(MattermostView):
@@ -27,7 +152,42 @@ class LogoutView(MattermostView):
     def post(self, request: Request) -> Response:
         session = request_session(request)
         if session is not None:
-            session_revoke(session=session)
+            services.session_revoke(session=session)
         response = Response({"status": "OK"})
         clear_session_cookies(response)
         return response
+
+
+def user_response(request: Request, user: User | None, missing: AppError) -> Response:
+    if user is None:
+        raise missing
+    viewer = session_user(request)
+    if user.id != viewer.id:
+        require_system_permission(viewer, "view_members")
+    return etag_response(request, user_etag(user), lambda: user_for_viewer(user, viewer))
+
+
+class UserView(MattermostView):
+    @extend_schema(operation_id="GetUser", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, user_id: str) -> Response:
+        user_id = url_user_id(request, user_id)
+        viewer = session_user(request)
+        # The caller's own record is already loaded (and kept fresh) by authentication.
+        user = viewer if user_id == viewer.id else selectors.user_get(user_id)
+        return user_response(request, user, missing_user())
+
+
+class UserByUsernameView(MattermostView):
+    @extend_schema(operation_id="GetUserByUsername", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, username: str) -> Response:
+        user = selectors.user_get_by_username(username)
+        return user_response(request, user, missing_user("username"))
+
+
+class UserByEmailView(MattermostView):
+    @extend_schema(operation_id="GetUserByEmail", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, email: str) -> Response:
+        viewer = session_user(request)
+        if not (settings.MATTERMOST.show_email_address or viewer.is_system_admin):
+            require_system_permission(viewer, "manage_system")
+        return user_response(request, selectors.user_get_by_email(email), missing_user())
