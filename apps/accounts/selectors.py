@@ -24,28 +24,19 @@ def _cache_seconds() -> int:
 def session_get_by_token(token: str) -> Session | None:
     """The live session whose bearer token is ``token``, or None (unknown or expired)."""
     token_hash = hash_token(token)
-    cache = hot_cache()
-    key = session_cache_key(token_hash)
-    session: Session | None = cache.get(key)
-    if session is None:
-        session = Session.objects.filter(token_hash=token_hash).first()
-        if session is None:
-            return None
-        cache.set(key, session, _cache_seconds())
+    session = hot_cache().get_or_load(
+        session_cache_key(token_hash),
+        lambda: Session.objects.filter(token_hash=token_hash).first(),
+        _cache_seconds(),
+    )
     # Expired rows stay until a clean-up removes them; they never authenticate.
-    return None if session.is_expired() else session
+    return None if session is None or session.is_expired() else session
 
 
 def user_get_cached(user_id: str) -> User | None:
-    cache = hot_cache()
-    key = user_cache_key(user_id)
-    user: User | None = cache.get(key)
-    if user is None:
-        user = User.objects.filter(pk=user_id).first()
-        if user is None:
-            return None
-        cache.set(key, user, _cache_seconds())
-    return user
+    return hot_cache().get_or_load(
+        user_cache_key(user_id), lambda: User.objects.filter(pk=user_id).first(), _cache_seconds()
+    )
 
 
 def user_get(user_id: str) -> User | None:

@@ -10,8 +10,9 @@ unusable at once in every worker on the host.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -19,6 +20,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
 ALIAS = "hot"
+T = TypeVar("T")
 
 
 class HotCache:
@@ -49,6 +51,15 @@ class HotCache:
 
     def set(self, key: str, value: Any, timeout: int) -> None:
         self.backend.set(key, value, timeout)
+
+    def get_or_load(self, key: str, load: Callable[[], T | None], timeout: int) -> T | None:
+        """The cached value, else ``load()``'s result, cached when it is not None."""
+        value: T | None = self.get(key)
+        if value is None:
+            value = load()
+            if value is not None:
+                self.set(key, value, timeout)
+        return value
 
     def invalidate(self, *keys: str) -> None:
         self.backend.delete_many(keys)
