@@ -4,6 +4,7 @@ request normally costs no query for its session or user."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 
 from apps.accounts.models import Session, User, hash_token
 from apps.core.cache import hot_cache
@@ -68,3 +69,60 @@ def user_for_login(*, login_id: str, user_id: str) -> User | None:
 
 def users_exist() -> bool:
     return User.objects.exists()
+
+
+# Lists and search. Every function returns one query's worth of rows.
+
+SEARCH_DEFAULT_LIMIT = 100
+SEARCH_MAX_LIMIT = 1000
+
+
+def users_page(*, page: int, per_page: int, active: bool, inactive: bool, role: str) -> list[User]:
+    users = User.objects.order_by("username")
+    if active:
+        users = users.filter(delete_at=0)
+    if inactive:
+        users = users.exclude(delete_at=0)
+    if role:
+        # roles is a space-separated list: match whole words only.
+        users = users.filter(
+            Q(roles=role)
+            | Q(roles__startswith=f"{role} ")
+            | Q(roles__endswith=f" {role}")
+            | Q(roles__contains=f" {role} ")
+        )
+    return list(users[page * per_page : (page + 1) * per_page])
+
+
+def users_by_ids(user_ids: list[str], *, since: int = 0) -> list[User]:
+    users = User.objects.filter(pk__in=user_ids)
+    if since:
+        users = users.filter(update_at__gt=since)
+    return list(users.order_by("username"))
+
+
+def users_by_usernames(usernames: list[str]) -> list[User]:
+    names = [name.strip().lower() for name in usernames]
+    return list(User.objects.filter(username__in=names).order_by("username"))
+
+
+def users_search(
+    *, term: str, allow_emails: bool, allow_full_names: bool, allow_inactive: bool, limit: int
+) -> list[User]:
+    """Users whose username, nickname or (when visible) names or email start with every
+    word of ``term``, case-insensitively; a leading '@' is ignored."""
+    users = User.objects.all()
+    if not allow_inactive:
+        users = users.filter(delete_at=0)
+    for word in term.replace("@", " ", 1 if term.startswith("@") else 0).split():
+        match = Q(username__istartswith=word) | Q(nickname__istartswith=word)
+        if allow_full_names:
+            match |= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        if allow_emails:
+            match |= Q(email__istartswith=word)
+        users = users.filter(match)
+    return list(users.order_by("username")[:limit])
+
+
+def users_count_active() -> int:
+    return User.objects.filter(delete_at=0, is_bot=False).count()

@@ -170,3 +170,93 @@ def session_create(
 
 def session_revoke(*, session: Session) -> None:
     Session.objects.filter(pk=session.pk).delete()
+
+
+# Editing users
+
+# Profile fields a user (or an admin on their behalf) may change, with their validators.
+EDITABLE_TEXT = ("username", "email", "nickname", "first_name", "last_name", "position", "locale")
+EDITABLE_MAPS = ("props", "notify_props", "timezone")
+
+
+def _announce_user(user: User) -> None:
+    publish("user_updated", {"user_id": user.id})
+
+
+def user_patch(*, user: User, changes: dict[str, Any]) -> User:
+    """Apply profile changes (already type-checked) after validating each one."""
+    if "username" in changes:
+        changes["username"] = validators.normalize_username(changes["username"])
+        validators.validate_username(changes["username"])
+        taken = User.objects.filter(username=changes["username"]).exclude(pk=user.pk)
+        if taken.exists():
+            raise _taken("username")
+    if "email" in changes:
+        changes["email"] = validators.normalize_email(changes["email"])
+        validators.validate_email(changes["email"])
+        if User.objects.filter(email=changes["email"]).exclude(pk=user.pk).exists():
+            raise _taken("email")
+    for field in PROFILE_FIELDS:
+        if field in changes:
+            validators.validate_profile_field(field, changes[field])
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.update_at = now_ms()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise _taken("username") from None
+    _announce_user(user)
+    return user
+
+
+def user_set_active(*, user: User, active: bool) -> User:
+    """Deactivate (soft delete) or reactivate an account. Deactivation ends every session."""
+    if active == user.is_active:
+        return user
+    now = now_ms()
+    user.delete_at = 0 if active else now
+    user.update_at = now
+    with transaction.atomic():
+        user.save(update_fields=["delete_at", "update_at"])
+        if not active:
+            sessions_revoke_for_user(user=user)
+    _announce_user(user)
+    return user
+
+
+def user_set_roles(*, user: User, roles: str) -> User:
+    user.roles = roles
+    user.update_at = now_ms()
+    with transaction.atomic():
+        user.save(update_fields=["roles", "update_at"])
+        # Sessions carry a copy of the roles; keep them in step.
+        for session in Session.objects.filter(user=user):
+            session.roles = roles
+            session.save(update_fields=["roles"])
+    _announce_user(user)
+    return user
+
+
+def user_set_password(*, user: User, password: str, keep: Session | None = None) -> None:
+    """Set a new password and end the user's sessions, except ``keep`` (the caller's own
+    session when users change their own password)."""
+    validators.validate_password(password)
+    now = now_ms()
+    user.set_password(password)
+    user.last_password_update = now
+    user.update_at = now
+    user.failed_attempts = 0
+    with transaction.atomic():
+        user.save(
+            update_fields=["password", "last_password_update", "update_at", "failed_attempts"]
+        )
+        sessions_revoke_for_user(user=user, keep=keep)
+
+
+def sessions_revoke_for_user(*, user: User, keep: Session | None = None) -> None:
+    sessions = Session.objects.filter(user=user)
+    if keep is not None:
+        sessions = sessions.exclude(pk=keep.pk)
+    sessions.delete()

@@ -120,6 +120,11 @@ class MattermostConfig:
     enable_sign_in_with_username: bool = _setting(
         "MM_EMAILSETTINGS_ENABLESIGNINWITHUSERNAME", True, "Allow logging in with a username."
     )
+    enable_user_deactivation: bool = _setting(
+        "MM_TEAMSETTINGS_ENABLEUSERDEACTIVATION",
+        False,
+        "Let users deactivate their own account (admins always may).",
+    )
     enable_open_server: bool = _setting(
         "MM_TEAMSETTINGS_ENABLEOPENSERVER",
         False,

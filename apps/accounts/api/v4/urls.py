@@ -1,14 +1,16 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import views
+from apps.accounts.api.v4 import user_changes, user_queries, views
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
     path("users/login", views.LoginView.as_view(), name="user-login"),
     path("users/logout", views.LogoutView.as_view(), name="user-logout"),
+    *user_queries.urlpatterns,
     path(
         "users/username/<str:username>", views.UserByUsernameView.as_view(), name="user-by-username"
     ),
     path("users/email/<str:email>", views.UserByEmailView.as_view(), name="user-by-email"),
+    *user_changes.urlpatterns,
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]

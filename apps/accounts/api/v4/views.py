@@ -11,10 +11,13 @@ from rest_framework.response import Response
 
 from apps.accounts import selectors, services
 from apps.accounts.api.v4.serializers import user_etag, user_for_self, user_for_viewer
+from apps.accounts.api.v4.user_changes import apply_changes, deactivate
 from apps.accounts.models import User
 from apps.accounts.permissions import require_system_permission
-from apps.core.errors import AppError, clear_session_cookies, invalid_body_param
+from apps.core.body import body_object, optional_bool, optional_map, optional_str
+from apps.core.errors import AppError, clear_session_cookies, invalid_url_param
 from apps.core.etag import etag_response
+from apps.core.pagination import page_params
 from apps.core.views import (
     MattermostView,
     request_session,
@@ -26,6 +29,15 @@ from apps.core.views import (
 # Fields a client may set when creating an account; everything else is the server's.
 CREATE_FIELDS = ("nickname", "first_name", "last_name", "position", "locale")
 CREATE_MAPPINGS = ("props", "notify_props", "timezone")
+MEMBERSHIP_FILTERS = (
+    "in_team",
+    "not_in_team",
+    "in_channel",
+    "not_in_channel",
+    "without_team",
+    "in_group",
+    "not_in_group",
+)
 
 
 def string_map(data: Any) -> dict[str, str]:
@@ -62,33 +74,27 @@ def client_props(request: Request) -> dict[str, str]:
 
 
 class UsersView(MattermostView):
-    """``POST /users``: sign-up, or an admin creating an account."""
+    """``POST /users``: sign-up, or an admin creating an account; ``GET /users``: the list."""
 
-    permission_classes = (AllowAny,)
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "POST" else list(super().get_permissions())
 
     @extend_schema(
-        operation_id="CreateUser", request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT}
+        operation_id="CreateUser",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        data = request.data
-        if not isinstance(data, dict):
-            raise invalid_body_param("user")
-        actor = request_user(request)
-        self._check_may_create(actor)
+        data = body_object(request, "user")
+        self._check_may_create(request_user(request))
         fields: dict[str, Any] = {}
         for name in ("username", "email", "password", *CREATE_FIELDS):
-            value = data.get(name, "")
-            if not isinstance(value, str):
-                raise invalid_body_param(name)
-            fields[name] = value
+            fields[name] = optional_str(data, name) or ""
         for name in CREATE_MAPPINGS:
-            if name in data:
-                if not isinstance(data[name], dict):
-                    raise invalid_body_param(name)
-                fields[name] = data[name]
-        marketing = data.get("allow_marketing", False)
-        if not isinstance(marketing, bool):
-            raise invalid_body_param("allow_marketing")
+            value = optional_map(data, name)
+            if value is not None:
+                fields[name] = value
+        marketing = optional_bool(data, "allow_marketing") or False
         user = services.user_create(allow_marketing=marketing, **fields)
         return Response(user_for_self(user), status=201)
 
@@ -110,6 +116,31 @@ class UsersView(MattermostView):
                 "This server does not allow sign-up without an invitation.",
                 403,
             )
+
+    @extend_schema(operation_id="GetUsers", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        query = request.query_params
+        for unsupported in MEMBERSHIP_FILTERS:
+            if query.get(unsupported):
+                # Team and channel membership arrive with the teams and channels APIs.
+                raise invalid_url_param(unsupported)
+        if query.get("sort"):
+            # Mattermost sorts only lists scoped to a team or channel.
+            raise invalid_url_param("sort")
+        active = query.get("active") == "true"
+        inactive = query.get("inactive") == "true"
+        if active and inactive:
+            raise invalid_url_param("inactive")
+        page = page_params(request)
+        viewer = session_user(request)
+        users = selectors.users_page(
+            page=page.page,
+            per_page=page.per_page,
+            active=active,
+            inactive=inactive,
+            role=query.get("role", ""),
+        )
+        return Response([user_for_viewer(user, viewer) for user in users])
 
 
 class LoginView(MattermostView):
@@ -168,6 +199,14 @@ def user_response(request: Request, user: User | None, missing: AppError) -> Res
 
 
 class UserView(MattermostView):
+    @extend_schema(operation_id="UpdateUser", request=OpenApiTypes.OBJECT)
+    def put(self, request: Request, user_id: str) -> Response:
+        return apply_changes(request, user_id, replace=True)
+
+    @extend_schema(operation_id="DeleteUser", request=None)
+    def delete(self, request: Request, user_id: str) -> Response:
+        return deactivate(request, user_id)
+
     @extend_schema(operation_id="GetUser", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, user_id: str) -> Response:
         user_id = url_user_id(request, user_id)

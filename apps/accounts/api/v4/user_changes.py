@@ -1,0 +1,198 @@
+"""Changing users: patch and update, activation, roles and passwords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.accounts import selectors, services
+from apps.accounts.api.v4.serializers import user_for_viewer
+from apps.accounts.models import User
+from apps.accounts.permissions import has_system_permission, require_self_or_permission
+from apps.core.body import body_object
+from apps.core.errors import AppError, invalid_body_param, permission_denied
+from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
+from apps.core.views import MattermostView, request_session, session_user, url_user_id
+
+OK = {"status": "OK"}
+
+
+def missing_user() -> AppError:
+    return AppError("app.user.missing_account.const", "No such user.", 404)
+
+
+def target_user(request: Request, raw_user_id: str) -> tuple[User, User]:
+    """(caller, the user named in the URL) when the caller may edit that user: themselves,
+    or anyone with ``edit_other_users``; only admins may edit an admin."""
+    actor = session_user(request)
+    user_id = url_user_id(request, raw_user_id)
+    require_self_or_permission(actor, user_id, "edit_other_users")
+    user = actor if user_id == actor.id else selectors.user_get(user_id)
+    if user is None:
+        raise missing_user()
+    if user.is_system_admin and not has_system_permission(actor, "manage_system"):
+        raise permission_denied(actor.id, "manage_system")
+    return actor, user
+
+
+def profile_changes(data: dict[str, Any], *, replace: bool) -> dict[str, Any]:
+    """The editable fields of a patch (only those present) or of a full update (all of
+    them; absent text fields become empty, as a PUT replaces the record)."""
+    changes: dict[str, Any] = {}
+    for name in services.EDITABLE_TEXT:
+        if name in data or (replace and name not in ("username", "email", "locale")):
+            value = data.get(name, "")
+            if not isinstance(value, str):
+                raise invalid_body_param(name)
+            changes[name] = value
+    for name in services.EDITABLE_MAPS:
+        if name in data:
+            if not isinstance(data[name], dict):
+                raise invalid_body_param(name)
+            changes[name] = data[name]
+    return changes
+
+
+def check_own_email_change(actor: User, user: User, data: dict[str, Any]) -> None:
+    """Changing one's own email address needs the current password."""
+    new_email = data.get("email")
+    if actor.id != user.id or not isinstance(new_email, str):
+        return
+    if new_email.strip().lower() == user.email:
+        return
+    password = data.get("password")
+    if not isinstance(password, str) or not password:
+        raise invalid_body_param("password")
+    if not user.check_password(password):
+        raise AppError(
+            "api.user.check_user_password.invalid.app_error", "The password is wrong.", 401
+        )
+
+
+def apply_changes(request: Request, raw_user_id: str, *, replace: bool) -> Response:
+    actor, user = target_user(request, raw_user_id)
+    data = body_object(request, "user")
+    if replace and data.get("id") != user.id:
+        raise invalid_body_param("user_id")
+    changes = profile_changes(data, replace=replace)
+    check_own_email_change(actor, user, data)
+    user = services.user_patch(user=user, changes=changes)
+    return Response(user_for_viewer(user, actor))
+
+
+def deactivate(request: Request, raw_user_id: str) -> Response:
+    actor, user = target_user(request, raw_user_id)
+    config = settings.MATTERMOST
+    if actor.id == user.id and not (
+        config.enable_user_deactivation or has_system_permission(actor, "manage_system")
+    ):
+        raise AppError(
+            "api.user.update_active.not_enable.app_error",
+            "Deactivating your own account is switched off.",
+            401,
+        )
+    services.user_set_active(user=user, active=False)
+    return Response(OK)
+
+
+class UserPatchView(MattermostView):
+    @extend_schema(operation_id="PatchUser", request=OpenApiTypes.OBJECT)
+    def put(self, request: Request, user_id: str) -> Response:
+        return apply_changes(request, user_id, replace=False)
+
+
+class UserActiveView(MattermostView):
+    @extend_schema(operation_id="UpdateUserActive", request=OpenApiTypes.OBJECT)
+    def put(self, request: Request, user_id: str) -> Response:
+        actor = session_user(request)
+        target_id = url_user_id(request, user_id)
+        active = body_object(request, "active").get("active")
+        if not isinstance(active, bool):
+            raise invalid_body_param("active")
+        if not active and target_id == actor.id:
+            return deactivate(request, user_id)
+        if not has_system_permission(actor, "sysconsole_write_user_management_users"):
+            raise AppError(
+                "api.user.update_active.permissions.app_error",
+                "Only system admins may change whether another account is active.",
+                403,
+            )
+        user = selectors.user_get(target_id)
+        if user is None:
+            raise missing_user()
+        services.user_set_active(user=user, active=active)
+        return Response(OK)
+
+
+class UserRolesView(MattermostView):
+    @extend_schema(operation_id="UpdateUserRoles", request=OpenApiTypes.OBJECT)
+    def put(self, request: Request, user_id: str) -> Response:
+        actor = session_user(request)
+        target_id = url_user_id(request, user_id)
+        roles = body_object(request, "roles").get("roles")
+        names = roles.split() if isinstance(roles, str) else []
+        # Known system roles only, and never system_admin alone (it would drop system_user).
+        if not names or not set(names) <= SYSTEM_ROLES or names == [SYSTEM_ADMIN]:
+            raise invalid_body_param("roles")
+        if not has_system_permission(actor, "manage_roles"):
+            raise permission_denied(actor.id, "manage_roles")
+        user = selectors.user_get(target_id)
+        if user is None:
+            raise missing_user()
+        services.user_set_roles(user=user, roles=" ".join(dict.fromkeys(names)))
+        return Response(OK)
+
+
+class UserPasswordView(MattermostView):
+    @extend_schema(operation_id="UpdateUserPassword", request=OpenApiTypes.OBJECT)
+    def put(self, request: Request, user_id: str) -> Response:
+        actor = session_user(request)
+        target_id = url_user_id(request, user_id)
+        data = body_object(request, "password")
+        new_password = data.get("new_password")
+        if not isinstance(new_password, str):
+            raise invalid_body_param("new_password")
+        if target_id == actor.id:
+            current = data.get("current_password")
+            if not isinstance(current, str) or not current:
+                raise invalid_body_param("current_password")
+            if not actor.check_password(current):
+                raise AppError(
+                    "api.user.update_password.incorrect.app_error",
+                    "The current password is wrong.",
+                    400,
+                )
+            services.user_set_password(
+                user=actor, password=new_password, keep=request_session(request)
+            )
+            return Response(OK)
+        user = selectors.user_get(target_id)
+        needed = (
+            "manage_system"
+            if user is not None and user.is_system_admin
+            else ("sysconsole_write_user_management_users")
+        )
+        if not has_system_permission(actor, needed):
+            raise AppError(
+                "api.user.update_password.context.app_error",
+                "You may not change this user's password.",
+                403,
+            )
+        if user is None:
+            raise missing_user()
+        services.user_set_password(user=user, password=new_password)
+        return Response(OK)
+
+
+urlpatterns = [
+    path("users/<str:user_id>/patch", UserPatchView.as_view(), name="user-patch"),
+    path("users/<str:user_id>/active", UserActiveView.as_view(), name="user-active"),
+    path("users/<str:user_id>/roles", UserRolesView.as_view(), name="user-roles"),
+    path("users/<str:user_id>/password", UserPasswordView.as_view(), name="user-password"),
+]

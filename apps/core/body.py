@@ -1,0 +1,51 @@
+"""Typed access to JSON request bodies: the wrong shape is a 400 naming the field, never a
+500 further down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+
+from apps.core.errors import invalid_body_param
+
+
+def body_object(request: Request, name: str) -> dict[str, Any]:
+    data = request.data
+    if not isinstance(data, dict):
+        raise invalid_body_param(name)
+    return data
+
+
+def body_string_list(request: Request, name: str, *, max_items: int = 10_000) -> list[str]:
+    """A non-empty JSON array of strings."""
+    data = request.data
+    if (
+        not isinstance(data, list)
+        or not data
+        or len(data) > max_items
+        or not all(isinstance(item, str) for item in data)
+    ):
+        raise invalid_body_param(name)
+    return data
+
+
+def optional_str(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise invalid_body_param(name)
+    return value
+
+
+def optional_bool(data: dict[str, Any], name: str) -> bool | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise invalid_body_param(name)
+    return value
+
+
+def optional_map(data: dict[str, Any], name: str) -> dict[str, Any] | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, dict):
+        raise invalid_body_param(name)
+    return value
