@@ -6,13 +6,45 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.accounts.models import Session, User
-from apps.accounts.services import user_reset_lockout
+from apps.accounts.models import ROLE_SYSTEM_ADMIN, Session, User
+from apps.accounts.services import user_reset_lockout, user_set_active
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "active"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("yes", "Active"), ("no", "Deactivated")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        if self.value() == "yes":
+            return queryset.filter(delete_at=0)
+        if self.value() == "no":
+            return queryset.exclude(delete_at=0)
+        return queryset
+
+
+class SystemAdminFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("admin", "System admins"), ("member", "Other users")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> QuerySet[User]:
+        admins = queryset.filter(roles__contains=ROLE_SYSTEM_ADMIN)
+        if self.value() == "admin":
+            return admins
+        if self.value() == "member":
+            return queryset.exclude(pk__in=admins.values("pk"))
+        return queryset
 
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     list_display = ("username", "email", "roles", "delete_at", "failed_attempts", "create_at")
+    list_filter = (ActiveFilter, SystemAdminFilter)
     search_fields = ("username", "email", "first_name", "last_name", "nickname")
     readonly_fields = (
         "id",
@@ -24,7 +56,17 @@ class UserAdmin(admin.ModelAdmin):
         "last_failed_login_at",
     )
     exclude = ("mfa_secret",)
-    actions = ("reset_lockout",)
+    actions = ("deactivate", "activate", "reset_lockout")
+
+    @admin.action(description="Deactivate (ends their sessions)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_set_active(user=user, active=False)
+
+    @admin.action(description="Activate")
+    def activate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_set_active(user=user, active=True)
 
     @admin.action(description="Reset the login lockout")
     def reset_lockout(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -47,3 +47,21 @@ def test_admin_action_resets_a_lockout(client: Client, admin: User, user: User) 
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.failed_attempts == 0
+
+
+def test_admin_filters_and_deactivation(client: Client, admin: User, user: User, login) -> None:
+    _, token = login(user)
+    client.force_login(admin)
+    admins_only = client.get("/admin/accounts/user/?role=admin").content.decode()
+    assert "root@example.com" in admins_only
+    assert "alice@example.com" not in admins_only
+    client.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [user.pk]})
+    user.refresh_from_db()
+    assert not user.is_active
+    api = Client()
+    assert api.get("/api/v4/users/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    deactivated = client.get("/admin/accounts/user/?active=no").content.decode()
+    assert "alice@example.com" in deactivated
+    client.post("/admin/accounts/user/", {"action": "activate", "_selected_action": [user.pk]})
+    user.refresh_from_db()
+    assert user.is_active
