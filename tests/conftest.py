@@ -11,13 +11,17 @@ from django.core.cache import caches
 from apps.accounts.models import Session, User
 from apps.accounts.services import session_create, user_create
 from apps.core import events
-from apps.core.cache import reset_hot_cache
+from apps.core.cache import hot_cache, reset_hot_cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings: LazySettings) -> Iterator[None]:
+def _fresh_caches(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Fast hashing keeps user creation cheap; production uses Django's default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Parallel workers each have their own test database but share DATA_DIR, so the hot
+    # cache's invalidation stamp would let one worker empty another's cache at random
+    # moments (breaking query counts). Each worker follows only its own invalidations.
+    monkeypatch.setattr(hot_cache(), "stamp", None)
     caches["default"].clear()
     reset_hot_cache()
     yield

@@ -170,3 +170,58 @@ class Session(models.Model):
 
     def is_expired(self, now: int | None = None) -> bool:
         return self.expires_at != 0 and self.expires_at < (now or now_ms())
+
+
+# Preferences and status
+
+
+class Preference(models.Model):
+    """One client-side setting of a user (theme, display options, shown DMs ...), keyed by
+    category and name. The server treats the value as text, except where a category gives
+    it a shape (``theme`` holds a JSON object)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="preferences")
+    category = models.CharField(max_length=32)
+    name = models.CharField(max_length=32, blank=True, default="")
+    value = models.TextField(blank=True, default="")
+
+    class Meta:
+        db_table = "preferences"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["user", "category", "name"], name="preferences_user_category_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.name} of {self.user_id}"
+
+
+STATUS_ONLINE = "online"
+STATUS_AWAY = "away"
+STATUS_DND = "dnd"
+STATUS_OFFLINE = "offline"
+STATUS_VALUES = frozenset({STATUS_ONLINE, STATUS_AWAY, STATUS_DND, STATUS_OFFLINE})
+
+
+class Status(models.Model):
+    """A user's presence. Users without a row are offline. ``manual`` marks a status the user
+    chose, which their activity does not override."""
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="status"
+    )
+    status = models.CharField(max_length=32, default=STATUS_OFFLINE)
+    manual = models.BooleanField(default=False)
+    last_activity_at = models.BigIntegerField(default=0)
+    # Unix seconds (not ms, unlike every other timestamp), as Mattermost sends it.
+    dnd_end_time = models.BigIntegerField(default=0)
+    # What to go back to when a timed "do not disturb" ends.
+    prev_status = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        db_table = "status"
+        verbose_name_plural = "statuses"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is {self.status}"

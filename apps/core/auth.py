@@ -64,6 +64,7 @@ def _passes_csrf(request: Request, session: Session) -> bool:
 class MattermostTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, Session] | None:
         from apps.accounts.selectors import session_get_by_token, user_get_cached
+        from apps.accounts.services import status_note_activity
 
         found = find_token(request)
         if found is None:
@@ -82,6 +83,7 @@ class MattermostTokenAuthentication(BaseAuthentication):
             )
         if location is TokenLocation.COOKIE and not _passes_csrf(request, session):
             raise session_expired("The request looks like a cross-site request forgery.")
+        status_note_activity(user_id=user.id)
         return user, session
 
 

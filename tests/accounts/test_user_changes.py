@@ -35,7 +35,7 @@ class TestPatch:
         assert (body["nickname"], body["position"], body["first_name"]) == ("Al", "Boss", "Alice")
         assert body["update_at"] > user.update_at
         assert me(client, token).json()["nickname"] == "Al"
-        assert [e.event for e in published] == ["user_updated"]
+        assert "user_updated" in [e.event for e in published]
 
     def test_rename_validates_and_checks_uniqueness(
         self, client: Client, user: User, other_user: User, token: str

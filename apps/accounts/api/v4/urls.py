@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import user_changes, user_queries, views
+from apps.accounts.api.v4 import preferences, status, user_changes, user_queries, views
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
@@ -12,5 +12,7 @@ urlpatterns = [
     ),
     path("users/email/<str:email>", views.UserByEmailView.as_view(), name="user-by-email"),
     *user_changes.urlpatterns,
+    *preferences.urlpatterns,
+    *status.urlpatterns,
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]
