@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from apps.accounts import validators
+from apps.accounts import images, validators
 from apps.accounts.models import ROLE_SYSTEM_ADMIN, ROLE_SYSTEM_USER, Session, User, hash_token
 from apps.accounts.selectors import user_for_login, users_exist
 from apps.core.clock import now_ms
@@ -170,3 +170,73 @@ def session_create(
 
 def session_revoke(*, session: Session) -> None:
     Session.objects.filter(pk=session.pk).delete()
+
+
+# Account state (operator tools)
+
+
+def user_set_active(*, user: User, active: bool) -> User:
+    """Activate or deactivate an account (``delete_at``). Deactivating also ends every
+    session of the user, so their tokens stop working at once."""
+    now = now_ms()
+    with transaction.atomic():
+        user.delete_at = 0 if active else now
+        user.update_at = now
+        user.save(update_fields=["delete_at", "update_at"])
+        if not active:
+            Session.objects.filter(user=user).delete()
+    return user
+
+
+def user_set_password(*, user: User, password: str, end_sessions: bool = True) -> User:
+    """Set a new password after checking it; by default also ends the user's sessions."""
+    validators.validate_password(password)
+    now = now_ms()
+    with transaction.atomic():
+        user.set_password(password)
+        user.last_password_update = now
+        user.update_at = now
+        user.save(update_fields=["password", "last_password_update", "update_at"])
+        if end_sessions:
+            Session.objects.filter(user=user).delete()
+    return user
+
+
+# Profile images
+
+
+def user_set_profile_image(*, user: User, upload: IO[bytes]) -> None:
+    """Store an uploaded picture as the user's 128x128 PNG and date the change, which is
+    what the picture's ETag and the clients' cache-busting URLs follow."""
+    try:
+        png = images.profile_png_from_upload(upload)
+    except images.ImageLimitError as exc:
+        raise AppError(
+            "api.user.upload_profile_user.check_image_limits.app_error",
+            "The file is not an image we can read, or it has too many pixels.",
+            400,
+            str(exc),
+        ) from None
+    except images.ImageDecodeError as exc:
+        raise AppError(
+            "api.user.upload_profile_user.decode.app_error",
+            "The image data is damaged and could not be decoded.",
+            400,
+            str(exc),
+        ) from None
+    if images.read_profile_image(user.id) == png:
+        return  # the same picture again: keep the date so cached copies stay valid
+    images.write_profile_image(user.id, png)
+    now = now_ms()
+    user.last_picture_update = now
+    user.update_at = now
+    user.save(update_fields=["last_picture_update", "update_at"])
+
+
+def user_remove_profile_image(*, user: User) -> None:
+    """Back to the generated picture. As in Mattermost, ``last_picture_update`` returns to
+    0, which clients read as "no picture of one's own"; the ETag changes with it."""
+    images.delete_profile_image(user.id)
+    user.last_picture_update = 0
+    user.update_at = now_ms()
+    user.save(update_fields=["last_picture_update", "update_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import views
+from apps.accounts.api.v4 import images, views
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
@@ -10,5 +10,6 @@ urlpatterns = [
         "users/username/<str:username>", views.UserByUsernameView.as_view(), name="user-by-username"
     ),
     path("users/email/<str:email>", views.UserByEmailView.as_view(), name="user-by-email"),
+    *images.urlpatterns,
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]
