@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Preference, Session, Status, User, hash_token
 from apps.core.cache import hot_cache
 from apps.core.errors import AppError
+from apps.core.ids import is_valid_id
 
 
 def session_cache_key(token_hash: str) -> str:
@@ -53,6 +54,28 @@ def user_get_by_username(username: str) -> User | None:
 
 def user_get_by_email(email: str) -> User | None:
     return User.objects.filter(email=email.strip().lower()).first()
+
+
+def user_find(reference: str) -> User | None:
+    """The user an operator names: by id, else by email (with an '@'), else by username."""
+    reference = reference.strip()
+    if is_valid_id(reference):
+        user = user_get(reference)
+        if user is not None:
+            return user
+    if "@" in reference:
+        return user_get_by_email(reference)
+    return user_get_by_username(reference)
+
+
+def users_list(*, active: bool | None = None) -> QuerySet[User]:
+    """Every user by username; only active or only deactivated ones when ``active`` says."""
+    users = User.objects.order_by("username")
+    if active is True:
+        return users.filter(delete_at=0)
+    if active is False:
+        return users.exclude(delete_at=0)
+    return users
 
 
 def user_for_login(*, login_id: str, user_id: str) -> User | None:

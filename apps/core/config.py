@@ -99,6 +99,11 @@ class MattermostConfig:
         "How long a lockout after too many failed logins lasts (0: until an admin resets it). "
         "Not a Mattermost setting: there a lockout lasts until reset.",
     )
+    max_file_size: int = _setting(
+        "MM_FILESETTINGS_MAXFILESIZE",
+        104857600,
+        "Largest file upload accepted, e.g. a profile image (413 above it).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )
@@ -173,8 +178,8 @@ class MattermostConfig:
             raise ConfigError("MM_RATELIMITSETTINGS_MAXBURST must not be negative")
         if self.password_minimum_length < 5:
             raise ConfigError("MM_PASSWORDSETTINGS_MINIMUMLENGTH must be at least 5")
-        if self.maximum_payload_size_bytes < 1 or self.maximum_url_length < 1:
-            raise ConfigError("payload and URL limits must be positive")
+        if min(self.maximum_payload_size_bytes, self.maximum_url_length, self.max_file_size) < 1:
+            raise ConfigError("payload, URL and file size limits must be positive")
 
     @property
     def trusted_proxy_headers(self) -> list[str]:

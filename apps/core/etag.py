@@ -16,11 +16,20 @@ def make_etag(*parts: object) -> str:
     return ".".join([SERVER_VERSION, *(text(p) for p in parts)])
 
 
+def client_has(request: Request, etag: str) -> bool:
+    """The client's If-None-Match names exactly this version."""
+    return request.headers.get("If-None-Match") == etag
+
+
+def not_modified(etag: str) -> Response:
+    return Response(status=304, headers={"ETag": etag})
+
+
 def etag_response(request: Request, etag: str, body: object) -> Response:
     """304 when the client already holds this version, else 200 with the body and ETag.
 
     ``body`` may be a callable so the serialization is skipped on a 304."""
-    if request.headers.get("If-None-Match") == etag:
-        return Response(status=304, headers={"ETag": etag})
+    if client_has(request, etag):
+        return not_modified(etag)
     data = body() if callable(body) else body
     return Response(data, headers={"ETag": etag})

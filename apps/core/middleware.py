@@ -3,6 +3,7 @@ content type, and the request-size guards Mattermost applies before routing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -14,18 +15,30 @@ from apps.core.ids import new_id
 
 BUILD_NUMBER = "dev"
 
+# Routes that receive files. Their bodies may be as large as FileSettings.MaxFileSize
+# instead of MaximumPayloadSizeBytes. (This runs before routing, hence paths, not views.)
+UPLOAD_PATHS = (re.compile(r"^/api/v4/users/[^/]+/image$"),)
+
 
 def version_header() -> str:
     """``<version>.<build>.<client config hash>.<licensed>``, as Mattermost sends it."""
     return f"{SERVER_VERSION}.{BUILD_NUMBER}.{settings.MATTERMOST.client_config_hash()}.false"
 
 
-def _too_large(request: HttpRequest, limit: int) -> bool:
+def body_limit(path: str) -> int:
+    """The largest request body accepted at ``path``."""
+    config = settings.MATTERMOST
+    if any(pattern.match(path) for pattern in UPLOAD_PATHS):
+        return config.max_file_size
+    return config.maximum_payload_size_bytes
+
+
+def _too_large(request: HttpRequest) -> bool:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > limit
+    return length > body_limit(request.path)
 
 
 class ApiContextMiddleware:
@@ -45,7 +58,7 @@ class ApiContextMiddleware:
                     414,
                 ),
             )
-        elif _too_large(request, config.maximum_payload_size_bytes):
+        elif _too_large(request):
             response = error_response(
                 request,
                 AppError(

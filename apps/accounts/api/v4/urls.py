@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import preferences, status, user_changes, user_queries, views
+from apps.accounts.api.v4 import images, preferences, status, user_changes, user_queries, views
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
@@ -14,5 +14,6 @@ urlpatterns = [
     *user_changes.urlpatterns,
     *preferences.urlpatterns,
     *status.urlpatterns,
+    *images.urlpatterns,
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]
