@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotAcceptable, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
@@ -38,6 +38,16 @@ class MattermostJSONParser(BaseParser):
 
 
 class MattermostContentNegotiation(DefaultContentNegotiation):
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        # Mattermost ignores Accept and always answers JSON; a browser's or a script's
+        # odd Accept header must not turn into a 406.
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
     def select_parser(self, request: Request, parsers: Any) -> BaseParser | None:
         content_type = (request.content_type or "").split(";")[0].strip().lower()
         if content_type in ("", *JSON_LIKE):

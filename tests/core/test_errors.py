@@ -95,3 +95,10 @@ def test_detailed_error_is_hidden_unless_developer_mode(client: Client) -> None:
 def test_a_crash_is_a_json_500(client: Client) -> None:
     client.raise_request_exception = False
     assert_error(client.get("/api/v4/probe/crash"), 500, "api.context.internal_error.app_error")
+
+
+def test_accept_header_never_causes_a_406(client: Client) -> None:
+    response = client.get("/api/v4/system/ping", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["status"] == "OK"
