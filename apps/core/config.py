@@ -130,6 +130,9 @@ class MattermostConfig:
         False,
         "Let users deactivate their own account (admins always may).",
     )
+    max_users_per_team: int = _setting(
+        "MM_TEAMSETTINGS_MAXUSERSPERTEAM", 50, "Most active members a team may have."
+    )
     enable_open_server: bool = _setting(
         "MM_TEAMSETTINGS_ENABLEOPENSERVER",
         False,

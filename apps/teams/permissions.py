@@ -1,0 +1,24 @@
+"""Team-level permission checks: a team member's roles, then the user's system roles."""
+
+from __future__ import annotations
+
+from apps.accounts.models import User
+from apps.core.errors import permission_denied
+from apps.core.roles import roles_grant
+from apps.teams.selectors import team_member_get
+
+
+def team_role_names(user: User, team_id: str) -> list[str]:
+    member = team_member_get(team_id=team_id, user_id=user.id)
+    return member.roles.split() if member is not None else []
+
+
+def has_team_permission(user: User, team_id: str, permission: str) -> bool:
+    if roles_grant(user.role_names, permission):
+        return True  # system roles (system_admin holds everything) decide without a query
+    return roles_grant(team_role_names(user, team_id), permission)
+
+
+def require_team_permission(user: User, team_id: str, permission: str) -> None:
+    if not has_team_permission(user, team_id, permission):
+        raise permission_denied(user.id, permission)
