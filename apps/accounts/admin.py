@@ -6,8 +6,14 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.accounts.models import Session, User
-from apps.accounts.services import user_reset_lockout
+from apps.accounts.models import Session, User, UserAccessToken
+from apps.accounts.services import (
+    access_token_disable,
+    access_token_enable,
+    access_token_revoke,
+    sessions_revoke_all_of_user,
+    user_reset_lockout,
+)
 
 
 @admin.register(User)
@@ -24,12 +30,17 @@ class UserAdmin(admin.ModelAdmin):
         "last_failed_login_at",
     )
     exclude = ("mfa_secret",)
-    actions = ("reset_lockout",)
+    actions = ("reset_lockout", "revoke_sessions")
 
     @admin.action(description="Reset the login lockout")
     def reset_lockout(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             user_reset_lockout(user=user)
+
+    @admin.action(description="Revoke all sessions (log out everywhere)")
+    def revoke_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            sessions_revoke_all_of_user(user_id=user.id)
 
 
 @admin.register(Session)
@@ -42,3 +53,39 @@ class SessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(UserAccessToken)
+class UserAccessTokenAdmin(admin.ModelAdmin):
+    """Tokens are created through the API, which shows the secret once. Here they can be
+    disabled, enabled or revoked, always through the services, which also end the sessions
+    a token opened; so the form cannot flip ``is_active`` and rows are not deleted directly."""
+
+    list_display = ("id", "user", "description", "is_active")
+    list_select_related = ("user",)
+    list_filter = ("is_active",)
+    search_fields = ("id", "user__username", "description")
+    fields = ("id", "user", "description", "is_active")
+    readonly_fields = ("id", "user", "is_active")
+    actions = ("disable", "enable", "revoke")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Disable the selected tokens")
+    def disable(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_disable(access_token=access_token)
+
+    @admin.action(description="Enable the selected tokens")
+    def enable(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_enable(access_token=access_token)
+
+    @admin.action(description="Revoke (delete) the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_revoke(access_token=access_token)

@@ -4,8 +4,9 @@ request normally costs no query for its session or user."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Session, User, hash_token
+from apps.accounts.models import Session, User, UserAccessToken, hash_token
 from apps.core.cache import hot_cache
 
 
@@ -68,3 +69,47 @@ def user_for_login(*, login_id: str, user_id: str) -> User | None:
 
 def users_exist() -> bool:
     return User.objects.exists()
+
+
+# Sessions and personal access tokens
+
+
+def session_remember(session: Session) -> None:
+    """Put a session that was just written and committed into the hot cache, so its first
+    use after creation costs no query."""
+    hot_cache().set(session_cache_key(session.token_hash), session, _cache_seconds())
+
+
+def session_get(session_id: str) -> Session | None:
+    return Session.objects.filter(pk=session_id).first()
+
+
+def sessions_of_user(user_id: str) -> QuerySet[Session]:
+    """A user's sessions, most recently active first (expired ones too, until cleaned up)."""
+    return Session.objects.filter(user_id=user_id).order_by("-last_activity_at", "id")
+
+
+def access_token_get(token_id: str) -> UserAccessToken | None:
+    return UserAccessToken.objects.filter(pk=token_id).first()
+
+
+def access_token_get_by_token(token: str) -> UserAccessToken | None:
+    """The personal access token whose secret is ``token``, with its user."""
+    return (
+        UserAccessToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    )
+
+
+def access_tokens_of_user(user_id: str) -> QuerySet[UserAccessToken]:
+    return UserAccessToken.objects.filter(user_id=user_id).order_by("id")
+
+
+def access_tokens_all() -> QuerySet[UserAccessToken]:
+    return UserAccessToken.objects.order_by("id")
+
+
+def access_tokens_search(term: str) -> QuerySet[UserAccessToken]:
+    """Tokens whose id, user id or user's username starts with ``term``."""
+    return UserAccessToken.objects.filter(
+        Q(id__startswith=term) | Q(user__id__startswith=term) | Q(user__username__startswith=term)
+    ).order_by("id")

@@ -99,6 +99,11 @@ class MattermostConfig:
         "How long a lockout after too many failed logins lasts (0: until an admin resets it). "
         "Not a Mattermost setting: there a lockout lasts until reset.",
     )
+    enable_user_access_tokens: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS",
+        False,
+        "Let users create personal access tokens and authenticate with them.",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )
@@ -187,6 +192,7 @@ class MattermostConfig:
             "EnableSignInWithEmail": self.enable_sign_in_with_email,
             "EnableSignInWithUsername": self.enable_sign_in_with_username,
             "PasswordMinimumLength": self.password_minimum_length,
+            "EnableUserAccessTokens": self.enable_user_access_tokens,
         }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import views
+from apps.accounts.api.v4 import sessions_tokens, views
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
@@ -12,3 +12,5 @@ urlpatterns = [
     path("users/email/<str:email>", views.UserByEmailView.as_view(), name="user-by-email"),
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]
+# Before the last route, the one-segment users/<user_id>, which would take GET users/tokens.
+urlpatterns[-1:-1] = sessions_tokens.urlpatterns
