@@ -7,21 +7,32 @@ from typing import Any
 import pytest
 from django.conf import LazySettings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from apps.accounts.models import Session, User
 from apps.accounts.services import session_create, user_create
+from apps.core import cache as hot_cache_module
 from apps.core import events
-from apps.core.cache import hot_cache, reset_hot_cache
+from apps.core.cache import HotCache, reset_hot_cache
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_hot_cache_stamp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test process gets its own invalidation stamp. With the shared one in DATA_DIR,
+    parallel workers would clear each other's hot cache mid-test, and the tests that count
+    queries on cached requests would fail at random."""
+    backend = caches["hot"]
+    stamp = tmp_path_factory.mktemp("hot-cache") / "stamp"
+    own = HotCache(backend, stamp if isinstance(backend, LocMemCache) else None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hot_cache_module, "_hot", own)
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fresh_caches(settings: LazySettings) -> Iterator[None]:
     # Fast hashing keeps user creation cheap; production uses Django's default hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Parallel workers each have their own test database but share DATA_DIR, so the hot
-    # cache's invalidation stamp would let one worker empty another's cache at random
-    # moments (breaking query counts). Each worker follows only its own invalidations.
-    monkeypatch.setattr(hot_cache(), "stamp", None)
     caches["default"].clear()
     reset_hot_cache()
     yield

@@ -6,8 +6,15 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.accounts.models import ROLE_SYSTEM_ADMIN, Session, User
-from apps.accounts.services import user_reset_lockout, user_set_active
+from apps.accounts.models import ROLE_SYSTEM_ADMIN, Session, User, UserAccessToken
+from apps.accounts.services import (
+    access_token_disable,
+    access_token_enable,
+    access_token_revoke,
+    sessions_revoke_all_of_user,
+    user_reset_lockout,
+    user_set_active,
+)
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -56,7 +63,7 @@ class UserAdmin(admin.ModelAdmin):
         "last_failed_login_at",
     )
     exclude = ("mfa_secret",)
-    actions = ("deactivate", "activate", "reset_lockout")
+    actions = ("deactivate", "activate", "reset_lockout", "revoke_sessions")
 
     @admin.action(description="Deactivate (ends their sessions)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -73,6 +80,11 @@ class UserAdmin(admin.ModelAdmin):
         for user in queryset:
             user_reset_lockout(user=user)
 
+    @admin.action(description="Revoke all sessions (log out everywhere)")
+    def revoke_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            sessions_revoke_all_of_user(user_id=user.id)
+
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
@@ -84,3 +96,39 @@ class SessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(UserAccessToken)
+class UserAccessTokenAdmin(admin.ModelAdmin):
+    """Tokens are created through the API, which shows the secret once. Here they can be
+    disabled, enabled or revoked, always through the services, which also end the sessions
+    a token opened; so the form cannot flip ``is_active`` and rows are not deleted directly."""
+
+    list_display = ("id", "user", "description", "is_active")
+    list_select_related = ("user",)
+    list_filter = ("is_active",)
+    search_fields = ("id", "user__username", "description")
+    fields = ("id", "user", "description", "is_active")
+    readonly_fields = ("id", "user", "is_active")
+    actions = ("disable", "enable", "revoke")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Disable the selected tokens")
+    def disable(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_disable(access_token=access_token)
+
+    @admin.action(description="Enable the selected tokens")
+    def enable(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_enable(access_token=access_token)
+
+    @admin.action(description="Revoke (delete) the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[UserAccessToken]) -> None:
+        for access_token in queryset:
+            access_token_revoke(access_token=access_token)

@@ -225,3 +225,21 @@ class Status(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} is {self.status}"
+
+
+class UserAccessToken(models.Model):
+    """A personal access token: a bearer token that works like a login session until it is
+    disabled or revoked. Only the SHA-256 of the token is stored; on first use it opens a
+    session whose ``token_hash`` is the same hash."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_id, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    description = models.CharField(max_length=255)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "user_access_tokens"
+
+    def __str__(self) -> str:
+        return f"access token {self.id} of {self.user_id}"

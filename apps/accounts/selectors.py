@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Preference, Session, Status, User, hash_token
+from apps.accounts.models import Preference, Session, Status, User, UserAccessToken, hash_token
 from apps.core.cache import hot_cache
 from apps.core.errors import AppError
 from apps.core.ids import is_valid_id
+from apps.core.pagination import Page
 
 
 def session_cache_key(token_hash: str) -> str:
@@ -103,7 +104,7 @@ SEARCH_DEFAULT_LIMIT = 100
 SEARCH_MAX_LIMIT = 1000
 
 
-def users_page(*, page: int, per_page: int, active: bool, inactive: bool, role: str) -> list[User]:
+def users_page(*, page: Page, active: bool, inactive: bool, role: str) -> list[User]:
     users = User.objects.order_by("username")
     if active:
         users = users.filter(delete_at=0)
@@ -117,7 +118,7 @@ def users_page(*, page: int, per_page: int, active: bool, inactive: bool, role: 
             | Q(roles__endswith=f" {role}")
             | Q(roles__contains=f" {role} ")
         )
-    return list(users[page * per_page : (page + 1) * per_page])
+    return page.of(users)
 
 
 def users_by_ids(user_ids: list[str], *, since: int = 0) -> list[User]:
@@ -193,3 +194,47 @@ def status_list(user_ids: Iterable[str]) -> list[Status]:
     wanted = list(dict.fromkeys(user_ids))
     stored = {status.user_id: status for status in Status.objects.filter(user_id__in=wanted)}
     return [stored.get(user_id) or status_offline(user_id) for user_id in wanted]
+
+
+# Sessions and personal access tokens
+
+
+def session_remember(session: Session) -> None:
+    """Put a session that was just written and committed into the hot cache, so its first
+    use after creation costs no query."""
+    hot_cache().set(session_cache_key(session.token_hash), session, _cache_seconds())
+
+
+def session_get(session_id: str) -> Session | None:
+    return Session.objects.filter(pk=session_id).first()
+
+
+def sessions_of_user(user_id: str) -> QuerySet[Session]:
+    """A user's sessions, most recently active first (expired ones too, until cleaned up)."""
+    return Session.objects.filter(user_id=user_id).order_by("-last_activity_at", "id")
+
+
+def access_token_get(token_id: str) -> UserAccessToken | None:
+    return UserAccessToken.objects.filter(pk=token_id).first()
+
+
+def access_token_get_by_token(token: str) -> UserAccessToken | None:
+    """The personal access token whose secret is ``token``, with its user."""
+    return (
+        UserAccessToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    )
+
+
+def access_tokens_of_user(user_id: str) -> QuerySet[UserAccessToken]:
+    return UserAccessToken.objects.filter(user_id=user_id).order_by("id")
+
+
+def access_tokens_all() -> QuerySet[UserAccessToken]:
+    return UserAccessToken.objects.order_by("id")
+
+
+def access_tokens_search(term: str) -> QuerySet[UserAccessToken]:
+    """Tokens whose id, user id or user's username starts with ``term``."""
+    return UserAccessToken.objects.filter(
+        Q(id__startswith=term) | Q(user__id__startswith=term) | Q(user__username__startswith=term)
+    ).order_by("id")

@@ -3,6 +3,8 @@
 The token is looked for, first match wins, in: the ``MMAUTHTOKEN`` cookie, an
 ``Authorization: Bearer <t>`` header, an ``Authorization: Token <t>`` header (scheme names
 compared case-insensitively), and the ``access_token`` query parameter (OAuth sessions only).
+A personal access token is accepted wherever a session token is, while
+``MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS`` is on.
 
 An unknown or expired token is ignored on routes that need no session (they run
 anonymously) and refused with 401 on the rest, which is what ``SessionRequired`` enforces.
@@ -61,16 +63,33 @@ def _passes_csrf(request: Request, session: Session) -> bool:
     return request.META.get("HTTP_X_REQUESTED_WITH", "") == "XMLHttpRequest"
 
 
+def _session_for(token: str) -> Session | None:
+    """The live session ``token`` opens: a login session, or the session of a personal
+    access token (made on the token's first use; cached like any other afterwards)."""
+    from apps.accounts.selectors import session_get_by_token
+    from apps.accounts.services import SESSION_TYPE_ACCESS_TOKEN, access_token_session_open
+
+    session = session_get_by_token(token)
+    if session is None:
+        return access_token_session_open(token=token)
+    if (
+        session.props.get("type") == SESSION_TYPE_ACCESS_TOKEN
+        and not settings.MATTERMOST.enable_user_access_tokens
+    ):
+        return None  # access tokens were switched off after this one was first used
+    return session
+
+
 class MattermostTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, Session] | None:
-        from apps.accounts.selectors import session_get_by_token, user_get_cached
+        from apps.accounts.selectors import user_get_cached
         from apps.accounts.services import status_note_activity
 
         found = find_token(request)
         if found is None:
             return None
         token, location = found
-        session = session_get_by_token(token)
+        session = _session_for(token)
         user = user_get_cached(session.user_id) if session is not None else None
         if session is None or user is None or not user.is_active:
             request._request.invalid_token = True  # type: ignore[attr-defined]

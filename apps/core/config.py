@@ -104,6 +104,11 @@ class MattermostConfig:
         104857600,
         "Largest file upload accepted, e.g. a profile image (413 above it).",
     )
+    enable_user_access_tokens: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS",
+        False,
+        "Let users create personal access tokens and authenticate with them.",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )
@@ -200,6 +205,7 @@ class MattermostConfig:
             "EnableSignInWithEmail": self.enable_sign_in_with_email,
             "EnableSignInWithUsername": self.enable_sign_in_with_username,
             "PasswordMinimumLength": self.password_minimum_length,
+            "EnableUserAccessTokens": self.enable_user_access_tokens,
         }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False

@@ -187,3 +187,9 @@ class TestAutocompleteAndStats:
         assert_error(
             client.get("/api/v4/users/stats"), 401, "api.context.session_expired.app_error"
         )
+
+
+def test_huge_page_numbers_are_an_empty_page(client: Client, token: str) -> None:
+    response = client.get("/api/v4/users?page=99999999999999999&per_page=200", **bearer(token))
+    assert response.status_code == 200
+    assert response.json() == []

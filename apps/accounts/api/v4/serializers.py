@@ -1,4 +1,5 @@
-"""User JSON as API v4 sends it. Plain functions: one dict per row, no per-row queries."""
+"""User, session and access-token JSON as API v4 sends it. Plain functions: one dict per
+row, no per-row queries."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.accounts.models import User
+from apps.accounts.models import Session, User, UserAccessToken
 from apps.core.etag import make_etag
 
 
@@ -96,3 +97,40 @@ def user_etag(user: User) -> str:
     return make_etag(
         user.id, user.update_at, "", 0, config.show_full_name, config.show_email_address, 0
     )
+
+
+# Sessions and personal access tokens
+
+
+def session_json(session: Session) -> dict[str, Any]:
+    """A session as listed to its user or an admin: the token is never included (we could
+    not: only its hash is stored), and team memberships are not attached to listed sessions."""
+    return {
+        "id": session.id,
+        "token": "",
+        "create_at": session.create_at,
+        "expires_at": session.expires_at,
+        "last_activity_at": session.last_activity_at,
+        "user_id": session.user_id,
+        "device_id": session.device_id,
+        "roles": session.roles,
+        "is_oauth": session.is_oauth,
+        "expired_notify": session.expired_notify,
+        "props": session.props,
+        "team_members": [],
+        "local": False,
+    }
+
+
+def access_token_json(access_token: UserAccessToken, token: str = "") -> dict[str, Any]:
+    """A personal access token. ``token`` is given only in the reply to its creation; every
+    other reply leaves the field out."""
+    data: dict[str, Any] = {"id": access_token.id}
+    if token:
+        data["token"] = token
+    data.update(
+        user_id=access_token.user_id,
+        description=access_token.description,
+        is_active=access_token.is_active,
+    )
+    return data

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from apps.accounts.api.v4 import images, preferences, status, user_changes, user_queries, views
+from apps.accounts.api.v4 import (
+    images,
+    preferences,
+    sessions_tokens,
+    status,
+    user_changes,
+    user_queries,
+    views,
+)
 
 urlpatterns = [
     path("users", views.UsersView.as_view(), name="users"),
@@ -15,5 +23,7 @@ urlpatterns = [
     *preferences.urlpatterns,
     *status.urlpatterns,
     *images.urlpatterns,
+    *sessions_tokens.urlpatterns,
+    # Last: a one-segment users/<user_id> would otherwise take users/tokens and the like.
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]

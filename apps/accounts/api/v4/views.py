@@ -17,7 +17,7 @@ from apps.accounts.permissions import require_system_permission
 from apps.core.body import body_object, optional_bool, optional_map, optional_str
 from apps.core.errors import AppError, clear_session_cookies, invalid_url_param
 from apps.core.etag import etag_response
-from apps.core.pagination import page_params
+from apps.core.pagination import page_from
 from apps.core.views import (
     MattermostView,
     request_session,
@@ -131,11 +131,9 @@ class UsersView(MattermostView):
         inactive = query.get("inactive") == "true"
         if active and inactive:
             raise invalid_url_param("inactive")
-        page = page_params(request)
         viewer = session_user(request)
         users = selectors.users_page(
-            page=page.page,
-            per_page=page.per_page,
+            page=page_from(request),
             active=active,
             inactive=inactive,
             role=query.get("role", ""),
