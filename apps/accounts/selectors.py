@@ -4,15 +4,30 @@ cache so an authenticated request normally costs no query for its session or use
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken, hash_token
+from apps.channels.models import ChannelMember
 from apps.core.cache import hot_cache
 from apps.core.errors import AppError
 from apps.core.ids import is_valid_id
 from apps.core.pagination import Page
+from apps.teams.models import TeamMember
 
 
 def session_cache_key(token_hash: str) -> str:
@@ -104,8 +119,55 @@ SEARCH_DEFAULT_LIMIT = 100
 SEARCH_MAX_LIMIT = 1000
 
 
-def users_page(*, page: Page, active: bool, inactive: bool, role: str) -> list[User]:
-    users = User.objects.order_by("username")
+@dataclass(frozen=True)
+class UserScope:
+    """Membership filters shared by the user list, search and autocomplete."""
+
+    in_team: str = ""
+    not_in_team: str = ""
+    in_channel: str = ""
+    not_in_channel: str = ""
+    without_team: bool = False
+
+
+def _team_member_ids(team_id: str) -> QuerySet[TeamMember, Any]:
+    return TeamMember.objects.filter(team_id=team_id, delete_at=0).values("user_id")
+
+
+def _channel_member_ids(channel_id: str) -> QuerySet[ChannelMember, Any]:
+    return ChannelMember.objects.filter(channel_id=channel_id).values("user_id")
+
+
+def scoped_users(scope: UserScope) -> QuerySet[User]:
+    """Users matching ``scope``; membership tests are subqueries, so this stays one query."""
+    users = User.objects.all()
+    if scope.in_team:
+        users = users.filter(pk__in=_team_member_ids(scope.in_team))
+    if scope.not_in_team:
+        users = users.exclude(pk__in=_team_member_ids(scope.not_in_team))
+    if scope.in_channel:
+        users = users.filter(pk__in=_channel_member_ids(scope.in_channel))
+    if scope.not_in_channel:
+        users = users.exclude(pk__in=_channel_member_ids(scope.not_in_channel))
+    if scope.without_team:
+        users = users.exclude(
+            pk__in=TeamMember.objects.filter(delete_at=0, team__delete_at=0).values("user_id")
+        )
+    return users
+
+
+STATUS_ORDER = Case(
+    When(status__status="online", then=Value(0)),
+    When(status__status="away", then=Value(1)),
+    When(status__status="dnd", then=Value(2)),
+    default=Value(3),
+)
+
+
+def users_page(
+    *, page: Page, scope: UserScope, active: bool, inactive: bool, role: str, sort: str = ""
+) -> list[User]:
+    users = scoped_users(scope)
     if active:
         users = users.filter(delete_at=0)
     if inactive:
@@ -118,7 +180,30 @@ def users_page(*, page: Page, active: bool, inactive: bool, role: str) -> list[U
             | Q(roles__endswith=f" {role}")
             | Q(roles__contains=f" {role} ")
         )
+    if sort == "create_at":
+        users = users.order_by("-create_at", "username")
+    elif sort == "last_activity_at":
+        users = users.order_by(F("status__last_activity_at").desc(nulls_last=True), "username")
+    elif sort == "status":
+        users = users.order_by(STATUS_ORDER, "username")
+    elif sort == "admin":
+        is_admin = Exists(
+            ChannelMember.objects.filter(
+                channel_id=scope.in_channel, user_id=OuterRef("pk"), scheme_admin=True
+            )
+        )
+        users = users.order_by(is_admin.desc(), "username")
+    else:
+        users = users.order_by("username")
     return page.of(users)
+
+
+def team_profiles_etag_parts(team_id: str) -> tuple[int, int]:
+    """(newest update_at, member count) of a team's members: what a cached member list of
+    the team depends on."""
+    members = User.objects.filter(pk__in=_team_member_ids(team_id))
+    newest = members.aggregate(newest=Max("update_at"), count=Count("pk"))
+    return newest["newest"] or 0, newest["count"]
 
 
 def users_by_ids(user_ids: list[str], *, since: int = 0) -> list[User]:
@@ -134,11 +219,17 @@ def users_by_usernames(usernames: list[str]) -> list[User]:
 
 
 def users_search(
-    *, term: str, allow_emails: bool, allow_full_names: bool, allow_inactive: bool, limit: int
+    *,
+    term: str,
+    allow_emails: bool,
+    allow_full_names: bool,
+    allow_inactive: bool,
+    limit: int,
+    scope: UserScope | None = None,
 ) -> list[User]:
     """Users whose username, nickname or (when visible) names or email start with every
     word of ``term``, case-insensitively; a leading '@' is ignored."""
-    users = User.objects.all()
+    users = scoped_users(scope or UserScope())
     if not allow_inactive:
         users = users.filter(delete_at=0)
     for word in term.replace("@", " ", 1 if term.startswith("@") else 0).split():

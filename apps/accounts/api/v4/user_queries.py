@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -12,12 +15,60 @@ from rest_framework.response import Response
 from apps.accounts import selectors
 from apps.accounts.api.v4.serializers import user_for_viewer
 from apps.accounts.models import User
-from apps.accounts.permissions import has_system_permission
+from apps.accounts.permissions import has_system_permission, require_system_permission
+from apps.accounts.selectors import UserScope
+from apps.channels.permissions import require_channel_permission
 from apps.core.body import body_object, body_string_list, optional_bool
-from apps.core.errors import invalid_body_param, invalid_url_param
+from apps.core.errors import AppError, invalid_body_param, invalid_url_param
+from apps.core.ids import is_valid_id
 from apps.core.views import MattermostView, session_user
+from apps.teams.permissions import require_team_permission
 
-SEARCH_SCOPES = ("team_id", "not_in_team_id", "in_channel_id", "not_in_channel_id", "group_id")
+
+def authorize_scope(viewer: User, scope: UserScope) -> None:
+    """The viewer may list members of these teams and channels (or users without a team)."""
+    for team_id in (scope.in_team, scope.not_in_team):
+        if team_id:
+            require_team_permission(viewer, team_id, "view_team")
+    for channel_id in (scope.in_channel, scope.not_in_channel):
+        if channel_id:
+            require_channel_permission(viewer, channel_id, "read_channel")
+    if scope.without_team:
+        require_system_permission(viewer, "list_users_without_team")
+
+
+def scope_from(
+    values: dict[str, Any], names: dict[str, str], bad: Callable[[str], AppError]
+) -> UserScope:
+    """A UserScope from request values; ``names`` maps scope fields to parameter names."""
+    found: dict[str, Any] = {}
+    for field, name in names.items():
+        value = values.get(name)
+        if field == "without_team":
+            found[field] = value is True or value == "true"
+            continue
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or not is_valid_id(value):
+            raise bad(name)
+        found[field] = value
+    return UserScope(**found)
+
+
+QUERY_SCOPE = {
+    "in_team": "in_team",
+    "not_in_team": "not_in_team",
+    "in_channel": "in_channel",
+    "not_in_channel": "not_in_channel",
+    "without_team": "without_team",
+}
+BODY_SCOPE = {
+    "in_team": "team_id",
+    "not_in_team": "not_in_team_id",
+    "in_channel": "in_channel_id",
+    "not_in_channel": "not_in_channel_id",
+    "without_team": "without_team",
+}
 
 
 def _visible(users: list[User], viewer: User) -> list[dict[str, object]]:
@@ -65,11 +116,13 @@ class UserSearchView(MattermostView):
             limit = selectors.SEARCH_DEFAULT_LIMIT
         if not isinstance(limit, int) or not 0 < limit <= selectors.SEARCH_MAX_LIMIT:
             raise invalid_body_param("limit")
-        for scope in SEARCH_SCOPES:
-            if data.get(scope):
-                # Team and channel scopes arrive with the teams and channels APIs.
-                raise invalid_body_param(scope)
+        if data.get("group_id") or data.get("in_group_id") or data.get("not_in_group_id"):
+            raise invalid_body_param("group_id")  # groups (LDAP/SAML) are not supported
+        scope = scope_from(data, BODY_SCOPE, invalid_body_param)
+        if scope.not_in_channel and not scope.in_team:
+            raise invalid_body_param("team_id")
         viewer = session_user(request)
+        authorize_scope(viewer, scope)
         emails, full_names = _privacy(viewer)
         users = selectors.users_search(
             term=term,
@@ -77,6 +130,7 @@ class UserSearchView(MattermostView):
             allow_full_names=full_names,
             allow_inactive=bool(optional_bool(data, "allow_inactive")),
             limit=limit,
+            scope=scope,
         )
         return Response(_visible(users, viewer))
 
@@ -85,25 +139,47 @@ class UserAutocompleteView(MattermostView):
     @extend_schema(operation_id="AutocompleteUsers", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         query = request.query_params
-        for scope in ("in_team", "in_channel"):
-            if query.get(scope):
-                raise invalid_url_param(scope)
+        team_id, channel_id = query.get("in_team", ""), query.get("in_channel", "")
+        for name, value in (("in_team", team_id), ("in_channel", channel_id)):
+            if value and not is_valid_id(value):
+                raise invalid_url_param(name)
+        if channel_id and not team_id:
+            raise AppError(
+                "api.user.autocomplete_users.missing_team_id.app_error",
+                "A channel autocomplete needs the channel's team (in_team).",
+                400,
+            )
         try:
             limit = int(query.get("limit") or selectors.SEARCH_DEFAULT_LIMIT)
         except ValueError:
             limit = selectors.SEARCH_DEFAULT_LIMIT
         limit = min(max(limit, 1), selectors.SEARCH_MAX_LIMIT)
         viewer = session_user(request)
+        authorize_scope(viewer, UserScope(in_team=team_id, in_channel=channel_id))
         _, full_names = _privacy(viewer)
-        # Autocomplete never matches on email addresses.
-        users = selectors.users_search(
-            term=query.get("name", ""),
-            allow_emails=False,
-            allow_full_names=full_names,
-            allow_inactive=False,
-            limit=limit,
-        )
-        return Response({"users": _visible(users, viewer)})
+
+        def matching(scope: UserScope) -> list[dict[str, object]]:
+            # Autocomplete never matches on email addresses.
+            users = selectors.users_search(
+                term=query.get("name", ""),
+                allow_emails=False,
+                allow_full_names=full_names,
+                allow_inactive=False,
+                limit=limit,
+                scope=scope,
+            )
+            return _visible(users, viewer)
+
+        if channel_id:
+            return Response(
+                {
+                    "users": matching(UserScope(in_channel=channel_id)),
+                    "out_of_channel": matching(
+                        UserScope(in_team=team_id, not_in_channel=channel_id)
+                    ),
+                }
+            )
+        return Response({"users": matching(UserScope(in_team=team_id))})
 
 
 class UserStatsView(MattermostView):

@@ -12,11 +12,13 @@ from rest_framework.response import Response
 from apps.accounts import selectors, services
 from apps.accounts.api.v4.serializers import user_etag, user_for_self, user_for_viewer
 from apps.accounts.api.v4.user_changes import apply_changes, deactivate
+from apps.accounts.api.v4.user_queries import QUERY_SCOPE, authorize_scope, scope_from
 from apps.accounts.models import User
 from apps.accounts.permissions import require_system_permission
+from apps.accounts.selectors import UserScope
 from apps.core.body import body_object, optional_bool, optional_map, optional_str
 from apps.core.errors import AppError, clear_session_cookies, invalid_url_param
-from apps.core.etag import etag_response
+from apps.core.etag import etag_response, make_etag
 from apps.core.pagination import page_from
 from apps.core.views import (
     MattermostView,
@@ -29,15 +31,6 @@ from apps.core.views import (
 # Fields a client may set when creating an account; everything else is the server's.
 CREATE_FIELDS = ("nickname", "first_name", "last_name", "position", "locale")
 CREATE_MAPPINGS = ("props", "notify_props", "timezone")
-MEMBERSHIP_FILTERS = (
-    "in_team",
-    "not_in_team",
-    "in_channel",
-    "not_in_channel",
-    "without_team",
-    "in_group",
-    "not_in_group",
-)
 
 
 def string_map(data: Any) -> dict[str, str]:
@@ -120,25 +113,45 @@ class UsersView(MattermostView):
     @extend_schema(operation_id="GetUsers", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         query = request.query_params
-        for unsupported in MEMBERSHIP_FILTERS:
-            if query.get(unsupported):
-                # Team and channel membership arrive with the teams and channels APIs.
-                raise invalid_url_param(unsupported)
-        if query.get("sort"):
-            # Mattermost sorts only lists scoped to a team or channel.
+        if query.get("in_group") or query.get("not_in_group"):
+            raise invalid_url_param("in_group")  # groups (LDAP/SAML) are not supported
+        scope = scope_from(query, QUERY_SCOPE, invalid_url_param)
+        if scope.not_in_channel and not scope.in_team:
+            raise invalid_url_param("team_id")
+        sort = query.get("sort", "")
+        # Mattermost sorts only lists scoped to one team (by age or activity) or one
+        # channel (by status or admin first).
+        team_only = bool(scope.in_team) and scope == UserScope(in_team=scope.in_team)
+        team_sort = sort in ("create_at", "last_activity_at") and team_only
+        channel_sort = sort in ("status", "admin") and bool(scope.in_channel)
+        if sort and not (team_sort or channel_sort):
             raise invalid_url_param("sort")
         active = query.get("active") == "true"
         inactive = query.get("inactive") == "true"
         if active and inactive:
             raise invalid_url_param("inactive")
         viewer = session_user(request)
-        users = selectors.users_page(
-            page=page_from(request),
-            active=active,
-            inactive=inactive,
-            role=query.get("role", ""),
-        )
-        return Response([user_for_viewer(user, viewer) for user in users])
+        authorize_scope(viewer, scope)
+
+        def page() -> list[dict[str, Any]]:
+            users = selectors.users_page(
+                page=page_from(request),
+                scope=scope,
+                active=active,
+                inactive=inactive,
+                role=query.get("role", ""),
+                sort=sort,
+            )
+            return [user_for_viewer(user, viewer) for user in users]
+
+        if team_only and not sort:
+            config = settings.MATTERMOST
+            newest, count = selectors.team_profiles_etag_parts(scope.in_team)
+            etag = make_etag(
+                scope.in_team, newest, count, config.show_full_name, config.show_email_address
+            )
+            return etag_response(request, etag, page)
+        return Response(page())
 
 
 class LoginView(MattermostView):
