@@ -99,6 +99,30 @@ def user_create(
     return user
 
 
+def user_create_from_invite(*, invite_id: str, **fields: Any) -> User:
+    """Sign up through a team's invite link: no open-server check, and the new account
+    joins that team. Nothing is created if the team cannot take the user."""
+    from apps.teams.models import Team
+    from apps.teams.services import email_domain_allowed, team_member_add
+
+    team = Team.objects.filter(invite_id=invite_id, delete_at=0).first() if invite_id else None
+    if team is None:
+        raise AppError(
+            "app.team.get_by_invite_id.finding.app_error", "The invite link is not valid.", 404
+        )
+    email = validators.normalize_email(fields.get("email", ""))
+    if not email_domain_allowed(email, team.allowed_domains):
+        raise AppError(
+            "api.team.invite_members.invalid_email.app_error",
+            "This team only admits email addresses from its allowed domains.",
+            403,
+        )
+    with transaction.atomic():
+        user = user_create(**fields)
+        team_member_add(team=team, user=user)
+    return user
+
+
 # Login
 
 

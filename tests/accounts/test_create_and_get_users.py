@@ -211,3 +211,46 @@ class TestGetUser:
         changed = client.get(f"{USERS}/{user.id}", HTTP_IF_NONE_MATCH=etag, **bearer(token))
         assert changed.status_code == 200
         assert changed["ETag"] != etag
+
+
+class TestSignUpWithInvite:
+    def test_invite_link_bypasses_the_closed_server_and_joins_the_team(
+        self, client: Client, user: User
+    ) -> None:
+        from apps.teams.models import TeamMember
+        from apps.teams.services import team_create
+
+        team = team_create(creator=user, display_name="Alpha", name="alpha", type="I")
+        response = create(client, valid(), QUERY_STRING=f"iid={team.invite_id}")
+        assert response.status_code == 201
+        new_id = response.json()["id"]
+        assert TeamMember.objects.filter(team=team, user_id=new_id, delete_at=0).exists()
+
+    def test_unknown_invite_and_tokens(self, client: Client, user: User) -> None:
+        assert_error(
+            create(client, valid(), QUERY_STRING="iid=" + "n" * 26),
+            404,
+            "app.team.get_by_invite_id.finding.app_error",
+        )
+        assert_error(
+            create(client, valid(), QUERY_STRING="t=whatever"),
+            400,
+            "api.user.create_user.signup_link_invalid.app_error",
+        )
+        assert not User.objects.filter(username="carol").exists()
+
+    def test_invite_respects_allowed_domains(self, client: Client, user: User) -> None:
+        from apps.teams.services import team_create
+
+        team = team_create(
+            creator=user,
+            display_name="Alpha",
+            name="alpha",
+            type="I",
+            allowed_domains="example.com",
+        )
+        response = create(
+            client, valid(email="carol@elsewhere.test"), QUERY_STRING=f"iid={team.invite_id}"
+        )
+        assert_error(response, 403, "api.team.invite_members.invalid_email.app_error")
+        assert not User.objects.filter(username="carol").exists()

@@ -79,7 +79,16 @@ class UsersView(MattermostView):
     )
     def post(self, request: Request) -> Response:
         data = body_object(request, "user")
-        self._check_may_create(request_user(request))
+        invite_id = request.query_params.get("iid", "")
+        if request.query_params.get("t"):
+            # Email invitation tokens are never issued here, so none can be valid.
+            raise AppError(
+                "api.user.create_user.signup_link_invalid.app_error",
+                "The sign-up link is not valid.",
+                400,
+            )
+        if not invite_id:
+            self._check_may_create(request_user(request))
         fields: dict[str, Any] = {}
         for name in ("username", "email", "password", *CREATE_FIELDS):
             fields[name] = optional_str(data, name) or ""
@@ -87,8 +96,11 @@ class UsersView(MattermostView):
             value = optional_map(data, name)
             if value is not None:
                 fields[name] = value
-        marketing = optional_bool(data, "allow_marketing") or False
-        user = services.user_create(allow_marketing=marketing, **fields)
+        fields["allow_marketing"] = optional_bool(data, "allow_marketing") or False
+        if invite_id:
+            user = services.user_create_from_invite(invite_id=invite_id, **fields)
+        else:
+            user = services.user_create(**fields)
         return Response(user_for_self(user), status=201)
 
     def _check_may_create(self, actor: User | None) -> None:
