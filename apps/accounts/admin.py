@@ -11,7 +11,7 @@ from apps.accounts.services import (
     access_token_disable,
     access_token_enable,
     access_token_revoke,
-    sessions_revoke_all_of_user,
+    sessions_revoke_for_user,
     user_reset_lockout,
     user_set_active,
 )
@@ -83,7 +83,7 @@ class UserAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke all sessions (log out everywhere)")
     def revoke_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            sessions_revoke_all_of_user(user_id=user.id)
+            sessions_revoke_for_user(user_id=user.id)
 
 
 @admin.register(Session)

@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from apps.accounts import services
 from apps.accounts.models import Status, User
+from apps.accounts.services import status as status_services
 from apps.accounts.services import user_create
 from apps.core.ids import new_id
 from tests.helpers import assert_error, bearer
@@ -50,7 +50,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Set the time (ms) the status services see."""
 
     def set_now(ms: int) -> None:
-        monkeypatch.setattr(services, "now_ms", lambda: ms)
+        monkeypatch.setattr(status_services, "now_ms", lambda: ms)
 
     return set_now
 

@@ -111,7 +111,7 @@ class UserSessionsRevokeAllView(MattermostView):
     def post(self, request: Request, user_id: str) -> Response:
         user_id = url_user_id(request, user_id)
         require_self_or_permission(session_user(request), user_id, EDIT_OTHER_USERS)
-        services.sessions_revoke_all_of_user(user_id=user_id)
+        services.sessions_revoke_for_user(user_id=user_id)
         return Response(STATUS_OK)
 
 
