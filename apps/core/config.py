@@ -109,6 +109,11 @@ class MattermostConfig:
         False,
         "Let users create personal access tokens and authenticate with them.",
     )
+    enable_api_team_deletion: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEAPITEAMDELETION",
+        False,
+        "Allow DELETE /api/v4/teams/{team_id}?permanent=true (system admins only).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )

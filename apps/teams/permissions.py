@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from apps.accounts.models import User
 from apps.core.errors import permission_denied
 from apps.core.roles import roles_grant
-from apps.teams.selectors import team_member_get
+from apps.teams.models import TEAM_OPEN, Team
+from apps.teams.selectors import team_member_get, team_roles_of_user
 
 
 def team_role_names(user: User, team_id: str) -> list[str]:
@@ -22,3 +25,70 @@ def has_team_permission(user: User, team_id: str, permission: str) -> bool:
 def require_team_permission(user: User, team_id: str, permission: str) -> None:
     if not has_team_permission(user, team_id, permission):
         raise permission_denied(user.id, permission)
+
+
+# Listing, reading and editing teams
+
+
+@dataclass(frozen=True)
+class TeamListing:
+    """Which teams a user may list. ``allow_open_invite`` None means both kinds."""
+
+    allow_open_invite: bool | None
+    include_archived: bool
+
+
+def team_listing_for(user: User) -> TeamListing | None:
+    """``list_public_teams`` shows teams that allow open invites, ``list_private_teams`` the
+    others, both together every team; with neither the user may list nothing (None).
+    Archived teams are shown only to those who may list every team (the admins)."""
+    public = roles_grant(user.role_names, "list_public_teams")
+    private = roles_grant(user.role_names, "list_private_teams")
+    if public and private:
+        return TeamListing(allow_open_invite=None, include_archived=True)
+    if public or private:
+        return TeamListing(allow_open_invite=public, include_archived=False)
+    return None
+
+
+def require_team_readable(user: User, team: Team) -> None:
+    """Anyone may read a team that is open and allows open invites; any other team needs
+    ``view_team`` (its members have it)."""
+    if team.type == TEAM_OPEN and team.allow_open_invite:
+        return
+    require_team_permission(user, team.id, "view_team")
+
+
+def team_visible_to(user: User, team: Team) -> bool:
+    """Whether ``user`` may learn that ``team`` exists: they belong to it, or they may list
+    teams of its kind."""
+    if team_member_get(team_id=team.id, user_id=user.id) is not None:
+        return True
+    kind = "list_public_teams" if team.allow_open_invite else "list_private_teams"
+    return roles_grant(user.role_names, kind)
+
+
+@dataclass(frozen=True)
+class TeamSecrets:
+    """Which private team fields a user may see."""
+
+    email: bool
+    invite_id: bool
+
+
+def team_secrets_for(user: User, team_ids: list[str]) -> dict[str, TeamSecrets]:
+    """Per team: the email needs ``manage_team``, the invite id ``invite_user`` (or
+    ``manage_team``). One query for all the teams, none when the system roles decide."""
+    system = user.role_names
+    if roles_grant(system, "manage_team"):
+        everything = TeamSecrets(email=True, invite_id=True)
+        return dict.fromkeys(team_ids, everything)
+    team_roles = team_roles_of_user(user.id, team_ids) if team_ids else {}
+    secrets = {}
+    for team_id in team_ids:
+        roles = [*system, *team_roles.get(team_id, ())]
+        manage = roles_grant(roles, "manage_team")
+        secrets[team_id] = TeamSecrets(
+            email=manage, invite_id=manage or roles_grant(roles, "invite_user")
+        )
+    return secrets

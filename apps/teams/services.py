@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -14,9 +16,11 @@ from apps.channels.services import (
 from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
-from apps.teams.models import Team, TeamMember
+from apps.core.ids import new_id
+from apps.teams.models import TEAM_OPEN, Team, TeamMember
 from apps.teams.selectors import team_active_member_count
 from apps.teams.validators import validate_team
+from apps.teams.wire import sanitized_team_json
 
 
 def _name_taken() -> AppError:
@@ -134,3 +138,89 @@ def team_member_remove(*, team: Team, user: User) -> None:
             return
         channels_leave_team(team=team, user=user)
     publish("leave_team", {"team_id": team.id, "user_id": user.id}, Broadcast(team_id=team.id))
+
+
+# Editing teams
+
+# Fields a patch may change. A full update (PUT) sets all but cloud_limits_archived.
+TEAM_EDITABLE = (
+    "display_name",
+    "description",
+    "company_name",
+    "allowed_domains",
+    "allow_open_invite",
+    "group_constrained",
+    "cloud_limits_archived",
+)
+
+
+def _announce_team(team: Team, event: str) -> None:
+    """Tell the team's members what changed, without the email and invite id, which not
+    every member may see."""
+    publish(event, {"team": sanitized_team_json(team)}, Broadcast(team_id=team.id))
+
+
+def _save_team(team: Team, fields: list[str], event: str = "update_team") -> Team:
+    team.update_at = now_ms()
+    team.save(update_fields=[*fields, "update_at"])
+    _announce_team(team, event)
+    return team
+
+
+def team_patch(*, team: Team, changes: dict[str, Any]) -> Team:
+    """Apply ``changes`` (already type-checked, keys from ``TEAM_EDITABLE``) after checking
+    the team rules. A team that stops allowing open invites gets a new invite id, so the
+    links handed out while it was open stop working."""
+    values = {name: changes.get(name, getattr(team, name)) for name in TEAM_EDITABLE}
+    validate_team(
+        display_name=values["display_name"],
+        name=team.name,
+        description=values["description"],
+        email=team.email,
+        type=team.type,
+        company_name=values["company_name"],
+        allowed_domains=values["allowed_domains"],
+    )
+    fields = [name for name in TEAM_EDITABLE if name in changes]
+    closing = team.allow_open_invite and not values["allow_open_invite"]
+    for name in fields:
+        setattr(team, name, values[name])
+    if closing:
+        team.invite_id = new_id()
+        fields.append("invite_id")
+    return _save_team(team, fields)
+
+
+def team_set_privacy(*, team: Team, privacy: str) -> Team:
+    """Make the team open (``O``: anyone may find and join it) or invite only (``I``).
+    Becoming invite only, the team gets a new invite id."""
+    open_invite = privacy == TEAM_OPEN
+    if (team.type, team.allow_open_invite) != (privacy, open_invite) and not open_invite:
+        team.invite_id = new_id()
+    team.type = privacy
+    team.allow_open_invite = open_invite
+    return _save_team(team, ["type", "allow_open_invite", "invite_id"])
+
+
+def team_regenerate_invite_id(*, team: Team) -> Team:
+    team.invite_id = new_id()
+    return _save_team(team, ["invite_id"])
+
+
+def team_archive(*, team: Team) -> Team:
+    """Archive (soft delete) the team; its channels and memberships are kept for a restore."""
+    team.delete_at = now_ms()
+    return _save_team(team, ["delete_at"], "delete_team")
+
+
+def team_restore(*, team: Team) -> Team:
+    team.delete_at = 0
+    return _save_team(team, ["delete_at"], "restore_team")
+
+
+def team_delete_permanently(*, team: Team) -> None:
+    """Remove the team for good. Deleting it cascades, in one transaction, to its channels,
+    their memberships and the team memberships."""
+    Team.objects.filter(pk=team.pk).delete()
+    team.delete_at = team.update_at = now_ms()
+    _announce_team(team, "delete_team")

@@ -1,0 +1,145 @@
+"""The operator's view of teams and memberships. Editing a team, archiving, restoring,
+adding and removing members go through the team services, so the same rules, channel joins
+and events apply as on the API; a member's role flags are edited in place. Teams are
+created with an owner (API or ``manage.py team create``), so they cannot be added here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+
+from apps.core.errors import AppError
+from apps.teams.models import Team, TeamMember
+from apps.teams.services import (
+    TEAM_EDITABLE,
+    team_archive,
+    team_member_add,
+    team_member_remove,
+    team_patch,
+    team_restore,
+)
+from apps.teams.validators import validate_team
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "archived"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("no", "Active"), ("yes", "Archived")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Team]) -> QuerySet[Team]:
+        if self.value() == "no":
+            return queryset.filter(delete_at=0)
+        if self.value() == "yes":
+            return queryset.exclude(delete_at=0)
+        return queryset
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = TEAM_EDITABLE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        team = self.instance
+        try:
+            validate_team(
+                display_name=data.get("display_name") or "",
+                name=team.name,
+                description=data.get("description") or "",
+                email=team.email,
+                type=team.type,
+                company_name=data.get("company_name") or "",
+                allowed_domains=data.get("allowed_domains") or "",
+            )
+        except AppError as error:
+            raise ValidationError(error.message) from None
+        return data
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    fields = ("user", "scheme_admin", "explicit_roles", "delete_at")
+    readonly_fields = ("delete_at",)
+    autocomplete_fields = ("user",)
+    # Removing a member keeps the row with delete_at set, as leaving a team does.
+    verbose_name_plural = "members (deleting a row removes the member from the team)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TeamMember]:
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    form = TeamForm
+    list_display = ("name", "display_name", "type", "allow_open_invite", "delete_at", "create_at")
+    list_filter = ("type", ArchivedFilter)
+    search_fields = ("name", "display_name")
+    readonly_fields = ("id", "name", "type", "email", "invite_id", "create_at", "update_at")
+    inlines = (TeamMemberInline,)
+    actions = ("archive", "restore")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Team, form: ModelForm, change: bool) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            # The form has already changed ``obj``; the service compares with the stored team.
+            team_patch(team=Team.objects.get(pk=obj.pk), changes=changes)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        team: Team = form.instance
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            team_member_remove(team=team, user=member.user)
+        for member in members:
+            if member.pk is not None:
+                member.save()
+                continue
+            try:
+                team_member_add(team=team, user=member.user, admin=member.scheme_admin)
+            except AppError as error:
+                self.message_user(request, f"{member.user}: {error.message}", messages.ERROR)
+
+    @admin.action(description="Archive the selected teams")
+    def archive(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
+        for team in queryset.filter(delete_at=0):
+            team_archive(team=team)
+
+    @admin.action(description="Restore the selected teams")
+    def restore(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
+        for team in queryset.exclude(delete_at=0):
+            team_restore(team=team)
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    """Memberships across teams; they are added and removed on the team's page."""
+
+    list_display = ("team", "user", "roles", "delete_at", "create_at")
+    list_select_related = ("team", "user")
+    list_filter = ("scheme_admin",)
+    search_fields = ("team__name", "user__username", "user__email")
+    fields = ("team", "user", "scheme_admin", "explicit_roles", "delete_at", "create_at")
+    readonly_fields = ("team", "user", "delete_at", "create_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

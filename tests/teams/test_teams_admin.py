@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import User
+from apps.channels.models import ChannelMember
+from apps.teams.models import Team, TeamMember
+from apps.teams.services import team_archive, team_create, team_member_add
+
+pytestmark = pytest.mark.django_db
+
+TEAMS = "/admin/teams/team/"
+MEMBERS = "/admin/teams/teammember/"
+
+
+def make_team(creator: User, name: str, **fields: Any) -> Team:
+    return team_create(creator=creator, name=name, display_name=name.title(), type="O", **fields)
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [TEAMS, MEMBERS])
+def test_changelists_cost_the_same_for_1_row_as_for_30(
+    client: Client,
+    admin: User,
+    user: User,
+    url: str,
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    client.force_login(admin)
+    make_team(user, "team0")
+    client.get(url)  # warms the session and the admin's caches
+    budget = queries_for(client, url)
+    for n in range(1, 30):
+        make_team(user, f"team{n}")
+    with django_assert_max_num_queries(budget):
+        page = client.get(url).content.decode()
+    assert "team29" in page
+
+
+def test_only_system_admins_get_in(client: Client, user: User) -> None:
+    client.force_login(user)
+    assert client.get(TEAMS).status_code == 302  # to the login page
+
+
+def test_filters_and_search(client: Client, admin: User, user: User) -> None:
+    make_team(user, "alpha")
+    team_archive(team=make_team(user, "omega"))
+    client.force_login(admin)
+    archived = client.get(f"{TEAMS}?archived=yes").content.decode()
+    assert "omega" in archived
+    assert "alpha" not in archived
+    found = client.get(f"{TEAMS}?q=alp").content.decode()
+    assert "alpha" in found
+    assert "omega" not in found
+
+
+def test_archive_and_restore_actions(client: Client, admin: User, user: User) -> None:
+    team = make_team(user, "alpha")
+    client.force_login(admin)
+    response = client.post(TEAMS, {"action": "archive", "_selected_action": [team.pk]})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    archived_at = team.delete_at
+    assert archived_at > 0
+    assert team.update_at >= archived_at
+    client.post(TEAMS, {"action": "restore", "_selected_action": [team.pk]})
+    team.refresh_from_db()
+    assert team.delete_at == 0
+
+
+def inline_form(team: Team, rows: list[dict[str, str]], **fields: str) -> dict[str, str]:
+    """The team change form as a browser posts it: the team fields and the member rows."""
+    data = {
+        "display_name": team.display_name,
+        "description": team.description,
+        "company_name": team.company_name,
+        "allowed_domains": team.allowed_domains,
+        "allow_open_invite": "on" if team.allow_open_invite else "",
+        "group_constrained": "unknown",
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"members-{index}-{key}"] = value
+        data[f"members-{index}-team"] = team.pk
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def test_editing_a_team_goes_through_the_rules(client: Client, admin: User, user: User) -> None:
+    team = make_team(user, "alpha")
+    member = TeamMember.objects.get(team=team, user=user)
+    row = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    client.force_login(admin)
+    url = f"{TEAMS}{team.pk}/change/"
+    refused = client.post(url, inline_form(team, [row], display_name="d" * 65))
+    assert refused.status_code == 200  # the form again, with the error
+    assert "display name" in refused.content.decode()
+    saved = client.post(url, inline_form(team, [row], description="Edited here"))
+    assert saved.status_code == 302
+    team.refresh_from_db()
+    assert team.description == "Edited here"
+
+
+def test_members_added_and_removed_through_the_services(
+    client: Client, admin: User, user: User, other_user: User
+) -> None:
+    team = make_team(user, "alpha")
+    member = TeamMember.objects.get(team=team, user=user)
+    client.force_login(admin)
+    url = f"{TEAMS}{team.pk}/change/"
+    alice = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    response = client.post(url, inline_form(team, [alice, {"user": other_user.pk}]))
+    assert response.status_code == 302
+    bob = TeamMember.objects.get(team=team, user=other_user)
+    assert bob.roles == "team_user"
+    # joined through the service, so he is in the default channels too
+    assert ChannelMember.objects.filter(user=other_user, channel__team=team).count() == 2
+
+    removal = {"id": str(bob.pk), "user": other_user.pk, "DELETE": "on"}
+    client.post(url, inline_form(team, [alice, removal]))
+    bob.refresh_from_db()
+    assert bob.delete_at > 0  # left the team, row kept
+    assert not ChannelMember.objects.filter(user=other_user, channel__team=team).exists()
+
+
+def test_membership_list_shows_roles(
+    client: Client, admin: User, user: User, other_user: User
+) -> None:
+    team = make_team(user, "alpha")
+    team_member_add(team=team, user=other_user)
+    client.force_login(admin)
+    page = client.get(f"{MEMBERS}?q=bob").content.decode()
+    assert "team_user" in page
+    assert "team_admin" not in page
