@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from apps.accounts.models import User
 from apps.core.errors import permission_denied
 from apps.core.roles import roles_grant
 from apps.teams.models import TEAM_OPEN, Team
-from apps.teams.selectors import team_member_get, team_roles_of_user
+from apps.teams.selectors import team_member_get, team_memberships_in
 
 
 def team_role_names(user: User, team_id: str) -> list[str]:
@@ -77,18 +80,40 @@ class TeamSecrets:
 
 
 def team_secrets_for(user: User, team_ids: list[str]) -> dict[str, TeamSecrets]:
-    """Per team: the email needs ``manage_team``, the invite id ``invite_user`` (or
-    ``manage_team``). One query for all the teams, none when the system roles decide."""
-    system = user.role_names
-    if roles_grant(system, "manage_team"):
-        everything = TeamSecrets(email=True, invite_id=True)
-        return dict.fromkeys(team_ids, everything)
-    team_roles = team_roles_of_user(user.id, team_ids) if team_ids else {}
-    secrets = {}
-    for team_id in team_ids:
-        roles = [*system, *team_roles.get(team_id, ())]
-        manage = roles_grant(roles, "manage_team")
-        secrets[team_id] = TeamSecrets(
-            email=manage, invite_id=manage or roles_grant(roles, "invite_user")
+    """Per team: the email needs ``manage_team`` (and, unless email addresses are public,
+    system admin rights); the invite id needs ``invite_user`` or ``manage_team``. At most
+    one query for all the teams."""
+    granted = teams_with_permissions(user, team_ids, ("manage_team", "invite_user"))
+    manage, invite = granted["manage_team"], granted["invite_user"]
+    emails = settings.MATTERMOST.show_email_address or user.is_system_admin
+    return {
+        team_id: TeamSecrets(
+            email=emails and team_id in manage, invite_id=team_id in manage | invite
         )
-    return secrets
+        for team_id in team_ids
+    }
+
+
+# Membership
+
+
+def teams_with_permissions(
+    user: User, team_ids: Iterable[str], permissions: Iterable[str]
+) -> dict[str, set[str]]:
+    """For each permission, those of ``team_ids`` where ``user`` holds it; at most one
+    query however many teams and permissions."""
+    wanted = set(team_ids)
+    members = None
+    granted: dict[str, set[str]] = {}
+    for permission in permissions:
+        if roles_grant(user.role_names, permission):
+            granted[permission] = set(wanted)
+            continue
+        if members is None:
+            members = team_memberships_in(user_id=user.id, team_ids=wanted)
+        granted[permission] = {
+            team_id
+            for team_id, member in members.items()
+            if roles_grant(member.roles.split(), permission)
+        }
+    return granted

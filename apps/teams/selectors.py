@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest
+
+from apps.channels.models import ChannelMember
+from apps.core.pagination import Page
 from apps.teams.models import Team, TeamMember
 
 
@@ -88,12 +94,6 @@ def team_get_by_invite_id(invite_id: str) -> Team | None:
     return Team.objects.filter(invite_id=invite_id).first() if invite_id else None
 
 
-def team_roles_of_user(user_id: str, team_ids: list[str]) -> dict[str, list[str]]:
-    """The user's roles in each of these teams they belong to, in one query."""
-    members = TeamMember.objects.filter(user_id=user_id, team_id__in=team_ids, delete_at=0)
-    return {member.team_id: member.roles.split() for member in members}
-
-
 def team_member_counts(team_id: str) -> tuple[int, int]:
     """(members, members whose account is active) of the team, in one query."""
     counts = TeamMember.objects.filter(team_id=team_id, delete_at=0).aggregate(
@@ -101,3 +101,128 @@ def team_member_counts(team_id: str) -> tuple[int, int]:
         active=Count("user_id", distinct=True, filter=Q(user__delete_at=0)),
     )
     return counts["total"], counts["active"]
+
+
+# Membership lists
+
+
+SORT_BY_USERNAME = "Username"
+# A channel member's ``mark_unread`` notify prop: count only mentions, not messages.
+MARK_UNREAD_MENTION = "mention"
+
+
+def team_membership_get(*, team_id: str, user_id: str) -> TeamMember | None:
+    """The membership row of ``user_id`` in ``team_id``, kept after they left (``delete_at``
+    set), as Mattermost's member lookups return it."""
+    return TeamMember.objects.filter(team_id=team_id, user_id=user_id).first()
+
+
+def team_members_page(
+    *, team_id: str, page: Page, sort: str = "", exclude_deleted_users: bool = False
+) -> list[TeamMember]:
+    """One page of a team's current members, by user id or (``sort="Username"``) by
+    username; ``exclude_deleted_users`` leaves out deactivated accounts."""
+    members = TeamMember.objects.filter(team_id=team_id, delete_at=0)
+    if exclude_deleted_users:
+        members = members.filter(user__delete_at=0)
+    order = "user__username" if sort == SORT_BY_USERNAME else "user_id"
+    return page.of(members.order_by(order, "user_id"))
+
+
+def team_members_by_user_ids(*, team_id: str, user_ids: list[str]) -> list[TeamMember]:
+    """The current members of a team among these users (unknown ids are skipped)."""
+    return list(
+        TeamMember.objects.filter(team_id=team_id, user_id__in=user_ids, delete_at=0).order_by(
+            "user_id"
+        )
+    )
+
+
+def team_memberships_of_user(user_id: str) -> list[TeamMember]:
+    """Every membership of a user, those they left included (``delete_at`` tells)."""
+    return list(TeamMember.objects.filter(user_id=user_id).order_by("team_id"))
+
+
+def team_memberships_in(*, user_id: str, team_ids: Iterable[str]) -> dict[str, TeamMember]:
+    """The user's current memberships among these teams, by team id, in one query."""
+    members = TeamMember.objects.filter(user_id=user_id, team_id__in=list(team_ids), delete_at=0)
+    return {member.team_id: member for member in members}
+
+
+def teams_of_user(user_id: str) -> list[Team]:
+    """The teams, not archived, that the user currently belongs to."""
+    return list(
+        Team.objects.filter(delete_at=0, members__user_id=user_id, members__delete_at=0).order_by(
+            "display_name", "id"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TeamUnread:
+    """What a user has not read in a team's channels. Thread counts stay 0: collapsed
+    threads are not tracked yet."""
+
+    team_id: str
+    msg_count: int = 0
+    mention_count: int = 0
+    mention_count_root: int = 0
+    msg_count_root: int = 0
+    thread_count: int = 0
+    thread_mention_count: int = 0
+    thread_urgent_mention_count: int = 0
+
+
+def _team_unreads(
+    user_id: str, *, team_id: str = "", exclude_team_id: str = ""
+) -> list[TeamUnread]:
+    """Per team, sums over the user's memberships of the team's live channels, in one
+    query. Unread messages are the channel's total minus what the member has seen, except
+    in channels the member marks unread only on mentions (as Mattermost counts them)."""
+
+    def unseen(total: str, seen: str) -> Sum:
+        missed = Greatest(
+            F(f"channel__{total}") - F(seen), Value(0), output_field=BigIntegerField()
+        )
+        mentions_only = Q(notify_props__mark_unread=MARK_UNREAD_MENTION)
+        return Sum(
+            Case(When(mentions_only, then=Value(0)), default=missed, output_field=BigIntegerField())
+        )
+
+    memberships = ChannelMember.objects.filter(
+        user_id=user_id, channel__delete_at=0, channel__team__isnull=False
+    )
+    if team_id:
+        memberships = memberships.filter(channel__team_id=team_id)
+    if exclude_team_id:
+        memberships = memberships.exclude(channel__team_id=exclude_team_id)
+    rows = (
+        memberships.values("channel__team_id")
+        .annotate(
+            msg_count=unseen("total_msg_count", "msg_count"),
+            msg_count_root=unseen("total_msg_count_root", "msg_count_root"),
+            mention_count=Sum("mention_count"),
+            mention_count_root=Sum("mention_count_root"),
+        )
+        .order_by("channel__team_id")
+    )
+    return [
+        TeamUnread(
+            team_id=row["channel__team_id"],
+            msg_count=row["msg_count"],
+            mention_count=row["mention_count"],
+            mention_count_root=row["mention_count_root"],
+            msg_count_root=row["msg_count_root"],
+        )
+        for row in rows
+    ]
+
+
+def team_unreads_for_user(*, user_id: str, exclude_team_id: str = "") -> list[TeamUnread]:
+    """The user's unread counts for every team whose channels they are in."""
+    return _team_unreads(user_id, exclude_team_id=exclude_team_id)
+
+
+def team_unread_for_user(*, user_id: str, team_id: str) -> TeamUnread:
+    found = _team_unreads(user_id, team_id=team_id)
+    return found[0] if found else TeamUnread(team_id=team_id)

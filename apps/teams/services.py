@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +20,18 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
+from apps.core.roles import (
+    ROLE_PERMISSIONS,
+    SYSTEM_ADMIN,
+    SYSTEM_GUEST,
+    SYSTEM_USER,
+)
 from apps.teams.models import TEAM_OPEN, Team, TeamMember
-from apps.teams.selectors import team_active_member_count
+from apps.teams.selectors import (
+    team_active_member_count,
+    team_get_by_invite_id,
+    team_membership_get,
+)
 from apps.teams.validators import validate_team
 from apps.teams.wire import sanitized_team_json
 
@@ -224,3 +237,205 @@ def team_delete_permanently(*, team: Team) -> None:
     Team.objects.filter(pk=team.pk).delete()
     team.delete_at = team.update_at = now_ms()
     _announce_team(team, "delete_team")
+
+
+# Membership roles
+
+
+# The team roles a permission scheme hands out, and the member flag that carries each.
+TEAM_SCHEME_FLAGS = {
+    "team_guest": "scheme_guest",
+    "team_user": "scheme_user",
+    "team_admin": "scheme_admin",
+}
+# Scheme-managed roles of other scopes: never valid as a team member's explicit role.
+OTHER_SCHEME_ROLES = frozenset(
+    {SYSTEM_ADMIN, SYSTEM_USER, SYSTEM_GUEST, "channel_guest", "channel_user", "channel_admin"}
+)
+_ROLE_NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+
+def role_names_well_formed(roles: str) -> bool:
+    """Role names are lower-case words of letters, digits and underscores; ``system_admin``
+    alone is refused so that nobody is left with it by mistake (as in Mattermost)."""
+    names = roles.split()
+    return all(_ROLE_NAME.fullmatch(name) for name in names) and names != [SYSTEM_ADMIN]
+
+
+def _member_event_json(member: TeamMember) -> str:
+    return json.dumps(
+        {
+            "team_id": member.team_id,
+            "user_id": member.user_id,
+            "roles": member.roles,
+            "delete_at": member.delete_at,
+            "scheme_guest": member.scheme_guest,
+            "scheme_user": member.scheme_user,
+            "scheme_admin": member.scheme_admin,
+            "explicit_roles": member.explicit_roles,
+        }
+    )
+
+
+def _guest_and_user() -> AppError:
+    return AppError(
+        "api.team.update_team_member_roles.guest_and_user.app_error",
+        "A team member cannot be both a guest and a user.",
+        400,
+    )
+
+
+def _save_member_roles(member: TeamMember) -> TeamMember:
+    member.save(update_fields=["scheme_guest", "scheme_user", "scheme_admin", "explicit_roles"])
+    publish(
+        "memberrole_updated",
+        {"member": _member_event_json(member)},
+        Broadcast(user_id=member.user_id),
+    )
+    return member
+
+
+def team_member_set_roles(*, member: TeamMember, roles: str) -> TeamMember:
+    """Give a member exactly these roles: ``team_guest`` / ``team_user`` / ``team_admin``
+    become the scheme flags, other known roles the explicit ones. Guest status cannot be
+    changed this way."""
+    flags = dict.fromkeys(TEAM_SCHEME_FLAGS.values(), False)
+    explicit: list[str] = []
+    for name in roles.split():
+        if name in TEAM_SCHEME_FLAGS:
+            flags[TEAM_SCHEME_FLAGS[name]] = True
+        elif name in OTHER_SCHEME_ROLES:
+            raise AppError(
+                "api.channel.update_team_member_roles.scheme_role.app_error",
+                f"The role '{name}' cannot be given to a team member.",
+                400,
+            )
+        elif name in ROLE_PERMISSIONS:
+            explicit.append(name)
+        else:
+            raise AppError("app.role.get_by_name.app_error", f"There is no role '{name}'.", 400)
+    if flags["scheme_guest"] and flags["scheme_user"]:
+        raise _guest_and_user()
+    if flags["scheme_guest"] != member.scheme_guest:
+        raise AppError(
+            "api.channel.update_team_member_roles.changing_guest_role.app_error",
+            "Whether a member is a guest cannot be changed through their roles.",
+            400,
+        )
+    for field_name, value in flags.items():
+        setattr(member, field_name, value)
+    member.explicit_roles = " ".join(dict.fromkeys(explicit))
+    return _save_member_roles(member)
+
+
+def team_member_set_scheme_roles(
+    *, member: TeamMember, scheme_guest: bool, scheme_user: bool, scheme_admin: bool
+) -> TeamMember:
+    if scheme_guest and scheme_user:
+        raise _guest_and_user()
+    member.scheme_guest = scheme_guest
+    member.scheme_user = scheme_user
+    member.scheme_admin = scheme_admin
+    return _save_member_roles(member)
+
+
+# Joining by invite, in batches, and leaving
+
+
+def _check_group_constraint(team: Team, user_ids: list[str]) -> None:
+    """A group-constrained team admits only members of its linked groups. No groups exist
+    here, so such a team admits nobody through these routes."""
+    if team.group_constrained:
+        raise AppError(
+            "api.team.add_members.user_denied",
+            "This team only admits members of its groups.",
+            400,
+            f"user_ids={','.join(user_ids)}",
+        )
+
+
+def team_member_add_checked(*, team: Team, user: User) -> TeamMember:
+    """``team_member_add`` behind the rules the API applies first."""
+    _check_group_constraint(team, [user.id])
+    return team_member_add(team=team, user=user)
+
+
+def team_member_join_by_invite(
+    *, user: User, invite_id: str, team_id: str | None = None
+) -> TeamMember:
+    """``user`` joins the team whose invite link carries ``invite_id`` (and, when given,
+    whose id is ``team_id``). A regenerated invite id invalidates the old links."""
+    if SYSTEM_GUEST in user.role_names:
+        raise AppError(
+            "api.team.add_user_to_team_from_invite.guest.app_error",
+            "Guests cannot join a team through its invite link.",
+            403,
+        )
+    team = team_get_by_invite_id(invite_id)
+    if team is None or (team_id is not None and team.id != team_id):
+        raise AppError(
+            "app.team.get_by_invite_id.finding.app_error",
+            "No team has this invite link.",
+            404,
+        )
+    if team.group_constrained:
+        raise AppError(
+            "app.team.invite_id.group_constrained.error",
+            "This team's members come from its groups; its invite link cannot be used.",
+            403,
+        )
+    return team_member_add(team=team, user=user)
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    """The outcome of adding one user in a batch: the member, or why it failed."""
+
+    user_id: str
+    member: TeamMember | None = None
+    error: AppError | None = None
+
+
+def _missing_user() -> AppError:
+    return AppError("app.user.missing_account.const", "There is no user with that id.", 404)
+
+
+def team_members_add(*, team: Team, user_ids: list[str], graceful: bool) -> list[MemberAdded]:
+    """Add these users to ``team``. Normally the first failure undoes the whole batch;
+    with ``graceful`` each failure is reported beside the successes instead."""
+    _check_group_constraint(team, user_ids)
+    users = {user.id: user for user in User.objects.filter(pk__in=user_ids)}
+    results: list[MemberAdded] = []
+    with transaction.atomic():
+        for user_id in user_ids:
+            try:
+                user = users.get(user_id)
+                if user is None:
+                    raise _missing_user()
+                with transaction.atomic():
+                    member = team_member_add(team=team, user=user)
+            except AppError as error:
+                if not graceful:
+                    raise
+                results.append(MemberAdded(user_id=user_id, error=error))
+            else:
+                results.append(MemberAdded(user_id=user_id, member=member))
+    return results
+
+
+def team_member_leave(*, team: Team, user: User, remover: User) -> None:
+    """``user`` leaves ``team`` (``remover`` is themselves) or is removed by ``remover``.
+    Removing the last admin is allowed, as in Mattermost."""
+    if team.group_constrained and remover.id != user.id and not user.is_bot:
+        raise AppError(
+            "api.team.remove_member.group_constrained.app_error",
+            "Members of a group-constrained team are managed through its groups.",
+            400,
+        )
+    if team_membership_get(team_id=team.id, user_id=user.id) is None:
+        raise AppError(
+            "api.team.remove_user_from_team.missing.app_error",
+            "This user is not a member of the team.",
+            400,
+        )
+    team_member_remove(team=team, user=user)
