@@ -1079,3 +1079,49 @@ def test_mattermostdriver_joins_lists_and_leaves(
     assert bob.teams.get_user_teams("me") == []
     bob.logout()
     alice.logout()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mattermostdriver_creates_a_team_and_adds_a_member(
+    live_server: Any, user: User, other_user: User
+) -> None:
+    alice = driver_for(live_server, "alice")
+    team = alice.teams.create_team(
+        options={"name": "driven", "display_name": "Driven", "type": "O"}
+    )
+    assert team["name"] == "driven"
+    assert team["email"] == user.email  # the creator manages it, so sees the email
+    member = alice.teams.add_user_to_team(
+        team["id"], options={"team_id": team["id"], "user_id": other_user.id}
+    )
+    assert member["user_id"] == other_user.id
+    assert {m["user_id"] for m in alice.teams.get_team_members(team["id"])} == {
+        user.id,
+        other_user.id,
+    }
+    assert alice.teams.get_team_by_name("driven")["id"] == team["id"]
+    alice.logout()
+
+
+def test_membership_from_the_users_side(
+    client: Client, user: User, other_user: User, login
+) -> None:
+    team = make_team(user)
+    team_member_add(team=team, user=other_user)
+    _, token = login(other_user)
+    response = client.get(f"/api/v4/users/me/teams/{team.id}/members", **bearer(token))
+    assert response.status_code == 200
+    assert response.json()["user_id"] == other_user.id
+    assert (
+        response.json() == client.get(f"/api/v4/teams/{team.id}/members/me", **bearer(token)).json()
+    )
+    assert_error(
+        client.get(f"/api/v4/users/me/teams/{'n' * 26}/members", **bearer(token)),
+        403,
+        "api.context.permissions.app_error",
+    )
+    assert_error(
+        client.get("/api/v4/users/me/teams/bad/members", **bearer(token)),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )

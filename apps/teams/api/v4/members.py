@@ -20,7 +20,6 @@ from apps.core.errors import AppError, invalid_body_param
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
-from apps.teams.api.v4 import user_teams
 from apps.teams.api.v4.member_serializers import (
     TEAM_MEMBER_LIST_SCHEMA,
     TEAM_MEMBER_SCHEMA,
@@ -245,13 +244,18 @@ class TeamMembersByIdsView(MattermostView):
         return Response([team_member_json(member) for member in members])
 
 
+def team_member_response(request: Request, team_id: str, user_id: str) -> Response:
+    """One user's membership of one team, for anyone who may view the team."""
+    team_id = url_id(team_id, "team_id")
+    user_id = url_user_id(request, user_id)
+    require_team_permission(session_user(request), team_id, "view_team")
+    return Response(team_member_json(membership_or_404(team_id, user_id)))
+
+
 class TeamMemberView(MattermostView):
     @extend_schema(operation_id="GetTeamMember", responses={200: TEAM_MEMBER_SCHEMA})
     def get(self, request: Request, team_id: str, user_id: str) -> Response:
-        team_id = url_id(team_id, "team_id")
-        user_id = url_user_id(request, user_id)
-        require_team_permission(session_user(request), team_id, "view_team")
-        return Response(team_member_json(membership_or_404(team_id, user_id)))
+        return team_member_response(request, team_id, user_id)
 
     @extend_schema(operation_id="RemoveTeamMember", responses={200: OpenApiTypes.OBJECT})
     def delete(self, request: Request, team_id: str, user_id: str) -> Response:
@@ -346,5 +350,4 @@ urlpatterns: list[URLPattern] = [
         TeamMemberSchemeRolesView.as_view(),
         name="team-member-scheme-roles",
     ),
-    *user_teams.urlpatterns,
 ]

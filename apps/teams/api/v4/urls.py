@@ -1,3 +1,3 @@
-from apps.teams.api.v4 import members, teams
+from apps.teams.api.v4 import members, teams, user_teams
 
-urlpatterns = [*teams.urlpatterns, *members.urlpatterns]
+urlpatterns = [*teams.urlpatterns, *members.urlpatterns, *user_teams.urlpatterns]

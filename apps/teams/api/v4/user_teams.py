@@ -17,10 +17,12 @@ from apps.core.errors import permission_denied
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
 from apps.teams.api.v4.member_serializers import (
     TEAM_MEMBER_LIST_SCHEMA,
+    TEAM_MEMBER_SCHEMA,
     TEAM_UNREAD_SCHEMA,
     team_member_json,
     team_unread_json,
 )
+from apps.teams.api.v4.members import team_member_response
 from apps.teams.api.v4.serializers import teams_for_viewer
 from apps.teams.permissions import require_team_permission
 from apps.teams.selectors import (
@@ -56,6 +58,15 @@ class UserTeamMembersView(MattermostView):
             raise permission_denied(viewer.id, "read_other_users_teams")
         # Teams the user left are listed too, with delete_at set, as Mattermost does.
         return Response([team_member_json(m) for m in team_memberships_of_user(user_id)])
+
+
+class UserTeamMemberView(MattermostView):
+    """The same membership as ``GET /teams/{team_id}/members/{user_id}``, reached from the
+    user's side."""
+
+    @extend_schema(operation_id="GetTeamMemberOfUser", responses={200: TEAM_MEMBER_SCHEMA})
+    def get(self, request: Request, user_id: str, team_id: str) -> Response:
+        return team_member_response(request, team_id, user_id)
 
 
 class UserTeamsUnreadView(MattermostView):
@@ -97,6 +108,11 @@ urlpatterns: list[URLPattern] = [
         "users/<str:user_id>/teams/unread",
         UserTeamsUnreadView.as_view(),
         name="user-teams-unread",
+    ),
+    path(
+        "users/<str:user_id>/teams/<str:team_id>/members",
+        UserTeamMemberView.as_view(),
+        name="user-team-member",
     ),
     path(
         "users/<str:user_id>/teams/<str:team_id>/unread",
