@@ -1,4 +1,4 @@
-"""Writes to channels and channel membership."""
+"""Channel membership: joining, leaving, and the default channels of a team."""
 
 from __future__ import annotations
 
