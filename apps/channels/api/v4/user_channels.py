@@ -1,0 +1,7 @@
+"""Channel routes: user_channels."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
