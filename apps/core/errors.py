@@ -127,18 +127,26 @@ def internal_error(detail: str = "") -> AppError:
     )
 
 
-def error_response(request: HttpRequest, error: AppError) -> HttpResponse:
-    """The JSON response for ``error`` in the context of ``request``."""
+def error_body(error: AppError, request_id: str = "") -> dict[str, Any]:
+    """Mattermost's error object (also embedded in some success bodies, e.g. batch results).
+    ``request_id`` is left out when empty, as Mattermost omits it."""
     # detailed_error can name internals; like Mattermost, only developer mode reveals it,
     # except for the unknown-route hint, which only repeats the caller's own URL.
     show_detail = settings.MATTERMOST.enable_developer or error.status_code == 404
-    body = {
+    body: dict[str, Any] = {
         "id": error.error_id,
         "message": error.message,
         "detailed_error": error.detailed_error if show_detail else "",
-        "request_id": getattr(request, "request_id", ""),
-        "status_code": error.status_code,
     }
+    if request_id:
+        body["request_id"] = request_id
+    body["status_code"] = error.status_code
+    return body
+
+
+def error_response(request: HttpRequest, error: AppError) -> HttpResponse:
+    """The JSON response for ``error`` in the context of ``request``."""
+    body = error_body(error, getattr(request, "request_id", ""))
     response = JsonResponse(body, status=error.status_code)
     for name, value in error.headers.items():
         response[name] = value

@@ -33,7 +33,7 @@ from apps.teams.selectors import (
     team_membership_get,
 )
 from apps.teams.validators import validate_team
-from apps.teams.wire import sanitized_team_json
+from apps.teams.wire import sanitized_team_json, team_member_fields
 
 
 def _name_taken() -> AppError:
@@ -262,21 +262,6 @@ def role_names_well_formed(roles: str) -> bool:
     return all(_ROLE_NAME.fullmatch(name) for name in names) and names != [SYSTEM_ADMIN]
 
 
-def _member_event_json(member: TeamMember) -> str:
-    return json.dumps(
-        {
-            "team_id": member.team_id,
-            "user_id": member.user_id,
-            "roles": member.roles,
-            "delete_at": member.delete_at,
-            "scheme_guest": member.scheme_guest,
-            "scheme_user": member.scheme_user,
-            "scheme_admin": member.scheme_admin,
-            "explicit_roles": member.explicit_roles,
-        }
-    )
-
-
 def _guest_and_user() -> AppError:
     return AppError(
         "api.team.update_team_member_roles.guest_and_user.app_error",
@@ -289,7 +274,7 @@ def _save_member_roles(member: TeamMember) -> TeamMember:
     member.save(update_fields=["scheme_guest", "scheme_user", "scheme_admin", "explicit_roles"])
     publish(
         "memberrole_updated",
-        {"member": _member_event_json(member)},
+        {"member": json.dumps(team_member_fields(member))},
         Broadcast(user_id=member.user_id),
     )
     return member

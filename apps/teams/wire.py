@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apps.teams.models import Team
+from apps.teams.models import Team, TeamMember
 
 
 def team_fields(team: Team, *, email: bool = True, invite_id: bool = True) -> dict[str, Any]:
@@ -46,3 +46,17 @@ def sanitized_team_json(team: Team) -> str:
     """The team without its email and invite id, as a compact JSON string: what team events
     carry in their ``team`` field."""
     return json.dumps(team_fields(team, email=False, invite_id=False), separators=(",", ":"))
+
+
+def team_member_fields(member: TeamMember) -> dict[str, Any]:
+    """A team membership as Mattermost's ``model.TeamMember`` serialises it."""
+    return {
+        "team_id": member.team_id,
+        "user_id": member.user_id,
+        "roles": member.roles,
+        "delete_at": member.delete_at,
+        "scheme_guest": member.scheme_guest,
+        "scheme_user": member.scheme_user,
+        "scheme_admin": member.scheme_admin,
+        "explicit_roles": member.explicit_roles,
+    }

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
-from apps.core.errors import AppError
+from apps.core.errors import error_body
 from apps.teams.models import TeamMember
 from apps.teams.selectors import TeamUnread
 from apps.teams.services import MemberAdded
+from apps.teams.wire import team_member_fields
 
 TEAM_MEMBER_SCHEMA = {
     "type": "object",
@@ -47,16 +46,7 @@ TEAM_UNREAD_SCHEMA = {
 
 
 def team_member_json(member: TeamMember) -> dict[str, Any]:
-    return {
-        "team_id": member.team_id,
-        "user_id": member.user_id,
-        "roles": member.roles,
-        "delete_at": member.delete_at,
-        "scheme_guest": member.scheme_guest,
-        "scheme_user": member.scheme_user,
-        "scheme_admin": member.scheme_admin,
-        "explicit_roles": member.explicit_roles,
-    }
+    return team_member_fields(member)
 
 
 def team_unread_json(unread: TeamUnread) -> dict[str, Any]:
@@ -72,19 +62,10 @@ def team_unread_json(unread: TeamUnread) -> dict[str, Any]:
     }
 
 
-def _error_json(error: AppError) -> dict[str, Any]:
-    return {
-        "id": error.error_id,
-        "message": error.message,
-        "detailed_error": error.detailed_error if settings.MATTERMOST.enable_developer else "",
-        "status_code": error.status_code,
-    }
-
-
 def member_added_json(result: MemberAdded) -> dict[str, Any]:
     """One entry of a graceful batch add: the member, or the error that kept the user out."""
     return {
         "user_id": result.user_id,
         "member": team_member_json(result.member) if result.member is not None else None,
-        "error": _error_json(result.error) if result.error is not None else None,
+        "error": error_body(result.error) if result.error is not None else None,
     }
