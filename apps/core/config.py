@@ -114,6 +114,11 @@ class MattermostConfig:
         False,
         "Allow DELETE /api/v4/teams/{team_id}?permanent=true (system admins only).",
     )
+    enable_channel_viewed_messages: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLECHANNELVIEWEDMESSAGES",
+        True,
+        "Tell a user's other sessions when they read channels (multiple_channels_viewed).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +19,8 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
-from apps.core.roles import (
-    ROLE_PERMISSIONS,
-    SYSTEM_ADMIN,
-    SYSTEM_GUEST,
-    SYSTEM_USER,
-)
+from apps.core.membership import parse_member_roles
+from apps.core.roles import SYSTEM_GUEST
 from apps.teams.models import TEAM_OPEN, Team, TeamMember
 from apps.teams.selectors import (
     team_active_member_count,
@@ -242,26 +237,6 @@ def team_delete_permanently(*, team: Team) -> None:
 # Membership roles
 
 
-# The team roles a permission scheme hands out, and the member flag that carries each.
-TEAM_SCHEME_FLAGS = {
-    "team_guest": "scheme_guest",
-    "team_user": "scheme_user",
-    "team_admin": "scheme_admin",
-}
-# Scheme-managed roles of other scopes: never valid as a team member's explicit role.
-OTHER_SCHEME_ROLES = frozenset(
-    {SYSTEM_ADMIN, SYSTEM_USER, SYSTEM_GUEST, "channel_guest", "channel_user", "channel_admin"}
-)
-_ROLE_NAME = re.compile(r"[a-z0-9_]{1,64}")
-
-
-def role_names_well_formed(roles: str) -> bool:
-    """Role names are lower-case words of letters, digits and underscores; ``system_admin``
-    alone is refused so that nobody is left with it by mistake (as in Mattermost)."""
-    names = roles.split()
-    return all(_ROLE_NAME.fullmatch(name) for name in names) and names != [SYSTEM_ADMIN]
-
-
 def _guest_and_user() -> AppError:
     return AppError(
         "api.team.update_team_member_roles.guest_and_user.app_error",
@@ -284,32 +259,23 @@ def team_member_set_roles(*, member: TeamMember, roles: str) -> TeamMember:
     """Give a member exactly these roles: ``team_guest`` / ``team_user`` / ``team_admin``
     become the scheme flags, other known roles the explicit ones. Guest status cannot be
     changed this way."""
-    flags = dict.fromkeys(TEAM_SCHEME_FLAGS.values(), False)
-    explicit: list[str] = []
-    for name in roles.split():
-        if name in TEAM_SCHEME_FLAGS:
-            flags[TEAM_SCHEME_FLAGS[name]] = True
-        elif name in OTHER_SCHEME_ROLES:
-            raise AppError(
-                "api.channel.update_team_member_roles.scheme_role.app_error",
-                f"The role '{name}' cannot be given to a team member.",
-                400,
-            )
-        elif name in ROLE_PERMISSIONS:
-            explicit.append(name)
-        else:
-            raise AppError("app.role.get_by_name.app_error", f"There is no role '{name}'.", 400)
-    if flags["scheme_guest"] and flags["scheme_user"]:
+    parsed = parse_member_roles(
+        roles,
+        prefix="team",
+        scheme_role_error_id="api.channel.update_team_member_roles.scheme_role.app_error",
+    )
+    if parsed.scheme_guest and parsed.scheme_user:
         raise _guest_and_user()
-    if flags["scheme_guest"] != member.scheme_guest:
+    if parsed.scheme_guest != member.scheme_guest:
         raise AppError(
             "api.channel.update_team_member_roles.changing_guest_role.app_error",
             "Whether a member is a guest cannot be changed through their roles.",
             400,
         )
-    for field_name, value in flags.items():
-        setattr(member, field_name, value)
-    member.explicit_roles = " ".join(dict.fromkeys(explicit))
+    member.scheme_guest = parsed.scheme_guest
+    member.scheme_user = parsed.scheme_user
+    member.scheme_admin = parsed.scheme_admin
+    member.explicit_roles = parsed.explicit_roles
     return _save_member_roles(member)
 
 

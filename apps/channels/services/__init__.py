@@ -7,12 +7,26 @@ from apps.channels.services.members import (
     channels_join_defaults,
     channels_leave_team,
 )
+from apps.channels.services.membership_roles import (
+    channel_member_add_checked,
+    channel_member_leave,
+    channel_member_set_roles,
+    channel_member_set_scheme_roles,
+    channel_member_update_notify_props,
+    channel_member_view,
+)
 from apps.channels.services.unread import channel_record_post, channels_view
 
 __all__ = [
     "DEFAULT_CHANNELS",
     "channel_create_defaults",
     "channel_member_add",
+    "channel_member_add_checked",
+    "channel_member_leave",
+    "channel_member_set_roles",
+    "channel_member_set_scheme_roles",
+    "channel_member_update_notify_props",
+    "channel_member_view",
     "channel_record_post",
     "channels_join_defaults",
     "channels_leave_team",

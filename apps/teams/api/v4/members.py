@@ -18,6 +18,7 @@ from apps.accounts.selectors import user_get
 from apps.core.body import body_object, body_string_list
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.ids import is_valid_id
+from apps.core.membership import role_names_well_formed
 from apps.core.pagination import page_from
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
 from apps.teams.api.v4.member_serializers import (
@@ -35,7 +36,6 @@ from apps.teams.selectors import (
     team_membership_get,
 )
 from apps.teams.services import (
-    role_names_well_formed,
     team_member_add_checked,
     team_member_join_by_invite,
     team_member_leave,
