@@ -124,3 +124,84 @@ class ChannelMember(models.Model):
             scheme_admin=self.scheme_admin,
             prefix="channel",
         )
+
+
+# Sidebar categories: how each user arranges their channels in each team's sidebar.
+
+CATEGORY_FAVORITES = "favorites"
+CATEGORY_CHANNELS = "channels"
+CATEGORY_DIRECT_MESSAGES = "direct_messages"
+CATEGORY_CUSTOM = "custom"
+CATEGORY_TYPES = (CATEGORY_FAVORITES, CATEGORY_CHANNELS, CATEGORY_DIRECT_MESSAGES, CATEGORY_CUSTOM)
+
+# "" is the default of every category but Direct Messages; clients treat it like "manual".
+SORTING_DEFAULT = ""
+SORTING_MANUAL = "manual"
+SORTING_RECENT = "recent"
+SORTING_ALPHA = "alpha"
+CATEGORY_SORTINGS = (SORTING_DEFAULT, SORTING_MANUAL, SORTING_RECENT, SORTING_ALPHA)
+
+# Mattermost's default category ids are "<type>_<user_id>_<team_id>", the longest 69 chars.
+CATEGORY_ID_MAX = 128
+
+
+class SidebarCategory(models.Model):
+    """One section of a user's sidebar in one team. Every team member has the three
+    default categories (favorites, channels, direct messages), whose ids are derived from
+    type, user and team so that creating them twice is a conflict, never a copy; the
+    categories a user adds are ``custom`` and get ordinary ids."""
+
+    id = models.CharField(
+        primary_key=True, max_length=CATEGORY_ID_MAX, default=new_id, editable=False
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sidebar_categories")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="sidebar_categories")
+    type = models.CharField(max_length=16, choices=[(t, t) for t in CATEGORY_TYPES])
+    display_name = models.CharField(max_length=64, blank=True, default="")
+    sorting = models.CharField(
+        max_length=16,
+        blank=True,
+        default=SORTING_DEFAULT,
+        choices=[(s, s) for s in CATEGORY_SORTINGS],
+    )
+    sort_order = models.BigIntegerField(default=0)
+    muted = models.BooleanField(default=False)
+    collapsed = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "sidebar_categories"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["user", "team", "sort_order"], name="sidebar_categories_user_team"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class SidebarChannel(models.Model):
+    """A channel's place in one of its member's categories. The row hangs off the
+    membership, so however a membership ends, the channel leaves the sidebar with it. The
+    category's team is copied here so that "a channel sits in at most one of a user's
+    categories per team" is a database constraint. Members' channels without a row are
+    listed in the Channels or Direct Messages category (see ``category_selectors``)."""
+
+    category = models.ForeignKey(SidebarCategory, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey(
+        ChannelMember, on_delete=models.CASCADE, related_name="sidebar_entries"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    sort_order = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "sidebar_channels"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["member", "team"], name="sidebar_channels_one_place")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["category", "sort_order"], name="sidebar_channels_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.category_id}"

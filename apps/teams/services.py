@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.channels.services import (
+    categories_clear_team,
+    categories_ensure_defaults,
     channel_create_defaults,
     channels_join_defaults,
     channels_leave_team,
@@ -130,6 +132,7 @@ def team_member_add(*, team: Team, user: User, admin: bool = False) -> TeamMembe
             member.delete_at = 0
             member.scheme_admin = admin
             member.save(update_fields=["delete_at", "scheme_admin"])
+        categories_ensure_defaults(user_id=user.id, team_id=team.id)
         channels_join_defaults(team=team, user=user)
     publish("added_to_team", {"team_id": team.id, "user_id": user.id}, Broadcast(user_id=user.id))
     return member
@@ -145,6 +148,7 @@ def team_member_remove(*, team: Team, user: User) -> None:
         if not updated:
             return
         channels_leave_team(team=team, user=user)
+        categories_clear_team(user_id=user.id, team_id=team.id)
     publish("leave_team", {"team_id": team.id, "user_id": user.id}, Broadcast(team_id=team.id))
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from apps.accounts.models import (
     Preference,
 )
+from apps.channels.services import FAVORITE_CHANNEL, categories_follow_favorite_preferences
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 
@@ -130,6 +131,12 @@ def preferences_save(*, user_id: str, preferences: Sequence[PreferenceData]) -> 
             unique_fields=["user", "category", "name"],
             update_fields=["value"],
         )
+        categories_follow_favorite_preferences(
+            user_id=user_id,
+            favorites={
+                i.name: i.value != "false" for i in latest if i.category == FAVORITE_CHANNEL
+            },
+        )
         publish(
             "preferences_changed",
             {"preferences": _preferences_json(latest)},
@@ -147,6 +154,10 @@ def preferences_delete(*, user_id: str, preferences: Sequence[PreferenceData]) -
     keys = reduce(operator.or_, (Q(category=i.category, name=i.name) for i in preferences))
     with transaction.atomic():
         Preference.objects.filter(keys, user_id=user_id).delete()
+        categories_follow_favorite_preferences(
+            user_id=user_id,
+            favorites={i.name: False for i in preferences if i.category == FAVORITE_CHANNEL},
+        )
         publish(
             "preferences_deleted",
             {"preferences": _preferences_json(preferences)},

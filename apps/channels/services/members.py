@@ -14,6 +14,7 @@ from apps.channels.models import (
     Channel,
     ChannelMember,
 )
+from apps.channels.services.categories import sidebar_file_joined_channel
 from apps.core.clock import now_ms
 from apps.core.events import Broadcast, publish
 from apps.teams.models import Team
@@ -52,6 +53,7 @@ def channel_member_add(*, channel: Channel, user: User, admin: bool = False) -> 
         },
     )
     if created:
+        sidebar_file_joined_channel(member=member, channel=channel)
         publish(
             "user_added",
             {"user_id": user.id, "team_id": channel.team_id or ""},
