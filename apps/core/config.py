@@ -114,6 +114,11 @@ class MattermostConfig:
         False,
         "Allow DELETE /api/v4/teams/{team_id}?permanent=true (system admins only).",
     )
+    enable_api_channel_deletion: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEAPICHANNELDELETION",
+        False,
+        "Allow DELETE /api/v4/channels/{channel_id}?permanent=true (system admins only).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )
