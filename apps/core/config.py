@@ -119,6 +119,11 @@ class MattermostConfig:
         True,
         "Tell a user's other sessions when they read channels (multiple_channels_viewed).",
     )
+    enable_api_channel_deletion: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEAPICHANNELDELETION",
+        False,
+        "Allow DELETE /api/v4/channels/{channel_id}?permanent=true (system admins only).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )

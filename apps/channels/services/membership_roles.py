@@ -9,10 +9,9 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.db import transaction
 
-from apps.accounts.models import User
 from apps.accounts.selectors import user_get
 from apps.channels.member_wire import channel_member_event_json
-from apps.channels.models import TOWN_SQUARE, Channel, ChannelMember
+from apps.channels.models import Channel, ChannelMember
 from apps.channels.selectors import channel_member_get, channel_read_states
 from apps.channels.services.members import channel_member_add
 from apps.channels.services.unread import channels_view
@@ -20,7 +19,6 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.core.membership import parse_member_roles
-from apps.core.roles import SYSTEM_GUEST
 from apps.teams.selectors import team_membership_get
 
 
@@ -69,37 +67,6 @@ def channel_member_add_checked(*, channel: Channel, user_id: str) -> ChannelMemb
 
 
 # Leaving
-
-
-def _remove_member(channel: Channel, user: User) -> bool:
-    """End ``user``'s membership of ``channel``; False when there was none."""
-    deleted, _ = ChannelMember.objects.filter(channel=channel, user=user).delete()
-    return deleted > 0
-
-
-def channel_member_leave(*, channel: Channel, user: User, remover: User) -> None:
-    """``user`` leaves ``channel`` (``remover`` is themselves) or is removed by ``remover``.
-    Nobody but a guest may leave the team's town square. The channel's members hear who
-    left; the user who left hears from which channel."""
-    if channel.name == TOWN_SQUARE and SYSTEM_GUEST not in user.role_names:
-        raise AppError(
-            "api.channel.remove.default.app_error",
-            f"Nobody can leave the default channel {TOWN_SQUARE}.",
-            400,
-        )
-    with transaction.atomic():
-        if not _remove_member(channel, user):
-            raise missing_channel_member()
-    publish(
-        "user_removed",
-        {"user_id": user.id, "remover_id": remover.id},
-        Broadcast(channel_id=channel.id),
-    )
-    publish(
-        "user_removed",
-        {"channel_id": channel.id, "remover_id": remover.id},
-        Broadcast(user_id=user.id),
-    )
 
 
 # Roles

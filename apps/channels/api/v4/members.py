@@ -32,7 +32,7 @@ from apps.channels.selectors import (
 )
 from apps.channels.services import (
     channel_member_add_checked,
-    channel_member_leave,
+    channel_member_remove,
     channel_member_set_roles,
     channel_member_set_scheme_roles,
     channel_member_update_notify_props,
@@ -254,6 +254,7 @@ class ChannelMemberView(MattermostView):
         channel = channel_or_404(channel_id)
         user = user_get_or_404(user_id)
         if channel.type not in (CHANNEL_OPEN, CHANNEL_PRIVATE):
+            # Checked before permissions, as Mattermost does (the service checks it too).
             raise AppError(
                 "api.channel.remove_channel_member.type.app_error",
                 "Nobody can leave or be removed from a direct or group message channel.",
@@ -272,7 +273,7 @@ class ChannelMemberView(MattermostView):
                 else "manage_private_channel_members"
             )
             require_channel_permission(actor, channel_id, manage)
-        channel_member_leave(channel=channel, user=user, remover=actor)
+        channel_member_remove(channel=channel, user=user, remover=actor)
         return Response(OK)
 
 

@@ -22,6 +22,7 @@ from apps.channels.selectors import (
     channels_of_user,
     channels_of_user_in_team,
 )
+from apps.channels.wire import channel_fields
 from apps.core.errors import AppError, invalid_url_param, permission_denied
 from apps.core.etag import etag_response, make_etag
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
@@ -47,33 +48,6 @@ CHANNEL_UNREAD_SCHEMA = {
     },
 }
 _GO_INT = re.compile(r"[+-]?[0-9]{1,18}")
-
-
-def channel_json(channel: Channel) -> dict[str, Any]:
-    """The channel as Mattermost's ``model.Channel`` serialises it."""
-    return {
-        "id": channel.id,
-        "create_at": channel.create_at,
-        "update_at": channel.update_at,
-        "delete_at": channel.delete_at,
-        "team_id": channel.team_id or "",
-        "type": channel.type,
-        "display_name": channel.display_name,
-        "name": channel.name,
-        "header": channel.header,
-        "purpose": channel.purpose,
-        "last_post_at": channel.last_post_at,
-        "total_msg_count": channel.total_msg_count,
-        "extra_update_at": channel.extra_update_at,
-        "creator_id": channel.creator_id,
-        "scheme_id": None,
-        "props": channel.props,
-        "group_constrained": channel.group_constrained,
-        "shared": channel.shared,
-        "total_msg_count_root": channel.total_msg_count_root,
-        "policy_id": None,
-        "last_root_post_at": channel.last_root_post_at,
-    }
 
 
 def channel_list_etag(channels: list[Channel]) -> str:
@@ -119,7 +93,7 @@ class UserTeamChannelsView(MattermostView):
                 404,
             )
         return etag_response(
-            request, channel_list_etag(channels), lambda: [channel_json(c) for c in channels]
+            request, channel_list_etag(channels), lambda: [channel_fields(c) for c in channels]
         )
 
 
@@ -129,7 +103,7 @@ class UserChannelsView(MattermostView):
         user_id = url_user_id(request, user_id)
         require_self_or_permission(session_user(request), user_id, "edit_other_users")
         channels = channels_of_user(user_id=user_id, **_archived_filter(request))
-        return Response([channel_json(channel) for channel in channels])
+        return Response([channel_fields(channel) for channel in channels])
 
 
 class UserTeamChannelMembersView(MattermostView):

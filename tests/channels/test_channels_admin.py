@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import User
+from apps.channels.models import Channel, ChannelMember
+from apps.channels.services import channel_archive, channel_create, channel_member_add
+from apps.teams.models import Team
+from apps.teams.services import team_create
+
+pytestmark = pytest.mark.django_db
+
+CHANNELS = "/admin/channels/channel/"
+MEMBERS = "/admin/channels/channelmember/"
+
+
+@pytest.fixture
+def team(user: User) -> Team:
+    return team_create(creator=user, name="alpha", display_name="Alpha", type="O")
+
+
+def make_channel(team: Team, creator: User, name: str, type: str = "O") -> Channel:
+    return channel_create(
+        team=team, creator=creator, name=name, display_name=name.title(), type=type
+    )
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [CHANNELS, MEMBERS])
+def test_changelists_cost_the_same_for_1_row_as_for_30(
+    client: Client,
+    admin: User,
+    user: User,
+    team: Team,
+    url: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    Channel.objects.filter(team=team).delete()  # start from one channel, not the defaults
+    client.force_login(admin)
+    make_channel(team, user, "room0")
+    client.get(url)  # warms the session and the admin's caches
+    budget = queries_for(client, url)
+    for n in range(1, 30):
+        make_channel(team, user, f"room{n}", type="OP"[n % 2])
+    with django_assert_max_num_queries(budget):
+        page = client.get(url).content.decode()
+    assert "room29" in page
+
+
+def test_only_system_admins_get_in(client: Client, user: User) -> None:
+    client.force_login(user)
+    assert client.get(CHANNELS).status_code == 302  # to the login page
+
+
+def test_filters_and_search(client: Client, admin: User, user: User, team: Team) -> None:
+    make_channel(team, user, "lively")
+    channel_archive(channel=make_channel(team, user, "dusty"))
+    make_channel(team, user, "hidden", type="P")
+    client.force_login(admin)
+    archived = client.get(f"{CHANNELS}?archived=yes").content.decode()
+    assert "dusty" in archived
+    assert "lively" not in archived
+    private = client.get(f"{CHANNELS}?type__exact=P").content.decode()
+    assert "hidden" in private
+    assert "lively" not in private
+    found = client.get(f"{CHANNELS}?q=live").content.decode()
+    assert "lively" in found
+    assert "dusty" not in found
+
+
+def test_actions_go_through_the_services(
+    client: Client, admin: User, user: User, team: Team
+) -> None:
+    channel = make_channel(team, user, "lively")
+    square = Channel.objects.get(team=team, name="town-square")
+    client.force_login(admin)
+    selected = [channel.pk, square.pk]
+    archived = client.post(CHANNELS, {"action": "archive", "_selected_action": selected})
+    assert archived.status_code == 302
+    channel.refresh_from_db()
+    square.refresh_from_db()
+    assert channel.delete_at > 0
+    assert square.delete_at == 0  # town-square is never archived
+    messages = client.get(CHANNELS).content.decode()
+    assert "town-square" in messages
+
+    client.post(CHANNELS, {"action": "restore", "_selected_action": [channel.pk]})
+    channel.refresh_from_db()
+    assert channel.delete_at == 0
+
+    client.post(CHANNELS, {"action": "convert", "_selected_action": selected})
+    channel.refresh_from_db()
+    square.refresh_from_db()
+    assert channel.type == "P"
+    assert square.type == "O"  # town-square stays public
+
+
+def change_form(channel: Channel, rows: list[dict[str, Any]], **fields: str) -> dict[str, Any]:
+    """The channel change form as a browser posts it: the fields and the member rows."""
+    data: dict[str, Any] = {
+        "display_name": channel.display_name,
+        "name": channel.name,
+        "header": channel.header,
+        "purpose": channel.purpose,
+        "members-TOTAL_FORMS": str(len(rows)),
+        "members-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"members-{index}-{key}"] = value
+        data[f"members-{index}-channel"] = channel.pk
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_editing_a_channel_goes_through_the_rules(
+    client: Client, admin: User, user: User, team: Team
+) -> None:
+    channel = make_channel(team, user, "lively")
+    member = ChannelMember.objects.get(channel=channel, user=user)
+    row = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    client.force_login(admin)
+    url = f"{CHANNELS}{channel.pk}/change/"
+    refused = client.post(url, change_form(channel, [row], name="Not Valid"))
+    assert refused.status_code == 200  # the form again, with the error
+    assert "Channel names" in refused.content.decode()
+    taken = client.post(url, change_form(channel, [row], name="off-topic"))
+    assert taken.status_code == 200
+    assert "already has that name" in taken.content.decode()
+    channel.refresh_from_db()
+    assert channel.name == "lively"
+    Channel.objects.filter(pk=channel.pk).update(update_at=1000)
+    saved = client.post(url, change_form(channel, [row], header="Edited here"))
+    assert saved.status_code == 302
+    channel.refresh_from_db()
+    assert channel.header == "Edited here"
+    assert channel.update_at > 1000
+
+
+def test_members_added_and_removed_through_the_services(
+    client: Client, admin: User, user: User, other_user: User, team: Team
+) -> None:
+    channel = make_channel(team, user, "lively")
+    member = ChannelMember.objects.get(channel=channel, user=user)
+    client.force_login(admin)
+    url = f"{CHANNELS}{channel.pk}/change/"
+    alice = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    response = client.post(url, change_form(channel, [alice, {"user": other_user.pk}]))
+    assert response.status_code == 302
+    bob = ChannelMember.objects.get(channel=channel, user=other_user)
+    assert bob.roles == "channel_user"
+    assert bob.last_viewed_at > 0  # joined through the service: nothing is unread
+
+    removal = {"id": str(bob.pk), "user": other_user.pk, "DELETE": "on"}
+    client.post(url, change_form(channel, [alice, removal]))
+    assert not ChannelMember.objects.filter(channel=channel, user=other_user).exists()
+
+
+def test_membership_list_shows_roles(
+    client: Client, admin: User, user: User, other_user: User, team: Team
+) -> None:
+    channel = make_channel(team, user, "lively")
+    channel_member_add(channel=channel, user=other_user)
+    client.force_login(admin)
+    page = client.get(f"{MEMBERS}?q=lively").content.decode()
+    assert "channel_user channel_admin" in page
+    assert "bob" in page
