@@ -3,7 +3,8 @@
 from apps.accounts.api.v4.urls import urlpatterns as accounts
 from apps.channels.api.v4.urls import urlpatterns as channels
 from apps.core.api.v4.urls import urlpatterns as core
+from apps.posts.api.v4.urls import urlpatterns as posts
 from apps.teams.api.v4.urls import urlpatterns as teams
 
 # Specific routes before general ones: the accounts routes end with users/<user_id>.
-urlpatterns = [*core, *channels, *teams, *accounts]
+urlpatterns = [*core, *posts, *channels, *teams, *accounts]

@@ -1,0 +1,82 @@
+"""Posts (messages and replies) and reactions, with Mattermost's field names and units."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from apps.accounts.models import User
+from apps.channels.models import Channel
+from apps.core.clock import now_ms
+from apps.core.ids import new_id
+
+
+class Post(models.Model):
+    """A message in a channel. A reply names its thread's root in ``root_id`` ("" for a
+    root). A root keeps its thread's totals (``reply_count``, ``last_reply_at``,
+    ``participants``) so lists need no aggregation."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_id, editable=False)
+    create_at = models.BigIntegerField(default=now_ms)
+    update_at = models.BigIntegerField(default=now_ms)
+    edit_at = models.BigIntegerField(default=0)
+    delete_at = models.BigIntegerField(default=0)
+    is_pinned = models.BooleanField(default=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts")
+    root_id = models.CharField(max_length=26, blank=True, default="")
+    original_id = models.CharField(max_length=26, blank=True, default="")
+    message = models.TextField(blank=True, default="")
+    type = models.CharField(max_length=64, blank=True, default="")
+    props = models.JSONField(default=dict, blank=True)
+    hashtags = models.CharField(max_length=1000, blank=True, default="")
+    file_ids = models.JSONField(default=list, blank=True)
+    pending_post_id = models.CharField(max_length=64, blank=True, default="")
+    has_reactions = models.BooleanField(default=False)
+    remote_id = models.CharField(max_length=26, blank=True, default="")
+    reply_count = models.BigIntegerField(default=0)
+    last_reply_at = models.BigIntegerField(default=0)
+    participants = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        db_table = "posts"
+        indexes: ClassVar[list[models.Index]] = [
+            # the channel's pages (newest first) and "since" polling
+            models.Index(fields=["channel", "-create_at"], name="posts_channel_create"),
+            models.Index(fields=["channel", "update_at"], name="posts_channel_update"),
+            models.Index(fields=["root_id", "create_at"], name="posts_thread"),
+            models.Index(fields=["user", "-create_at"], name="posts_user_create"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.id} in {self.channel_id}"
+
+    @property
+    def is_root(self) -> bool:
+        return self.root_id == ""
+
+
+class Reaction(models.Model):
+    """An emoji reaction of a user to a post (at most one per emoji per user)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reactions")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    emoji_name = models.CharField(max_length=64)
+    channel_id = models.CharField(max_length=26)
+    create_at = models.BigIntegerField(default=now_ms)
+    update_at = models.BigIntegerField(default=now_ms)
+    delete_at = models.BigIntegerField(default=0)
+    remote_id = models.CharField(max_length=26, blank=True, default="")
+
+    class Meta:
+        db_table = "reactions"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["post", "user", "emoji_name"], name="reactions_unique")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["post", "delete_at"], name="reactions_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f":{self.emoji_name}: by {self.user_id} on {self.post_id}"

@@ -1,0 +1,42 @@
+"""Post field rules with Mattermost's error ids."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from apps.core.errors import AppError
+
+MESSAGE_MAX_RUNES = 16383
+PROPS_MAX_RUNES = 800000
+FILE_IDS_MAX_RUNES = 300
+HASHTAGS_MAX_RUNES = 1000
+# Types a client may give a post: none, or its own custom_ ones.
+CUSTOM_TYPE_PREFIX = "custom_"
+HASHTAG_RE = re.compile(r"(?<![\w#])#([A-Za-z][\w.\-]{2,})")
+
+
+def _invalid(what: str, message: str) -> AppError:
+    return AppError(f"model.post.is_valid.{what}.app_error", message, 400)
+
+
+def validate_post(*, message: str, props: dict[str, Any], file_ids: list[str], type: str) -> None:
+    if len(message) > MESSAGE_MAX_RUNES:
+        raise _invalid("msg", f"A message may be at most {MESSAGE_MAX_RUNES} characters long.")
+    if len(json.dumps(props)) > PROPS_MAX_RUNES:
+        raise _invalid("props", "The post's props are too large.")
+    if len(json.dumps(file_ids)) > FILE_IDS_MAX_RUNES:
+        raise _invalid("file_ids", "The post names too many files.")
+    if type and not type.startswith(CUSTOM_TYPE_PREFIX):
+        raise _invalid("type", "Posts may only have a custom_ type.")
+
+
+def hashtags_of(message: str) -> str:
+    """The message's #hashtags, space-separated, as Mattermost stores them."""
+    tags = list(dict.fromkeys(f"#{tag.rstrip('.-')}" for tag in HASHTAG_RE.findall(message)))
+    joined = " ".join(tags)
+    while len(joined) > HASHTAGS_MAX_RUNES and tags:
+        tags.pop()
+        joined = " ".join(tags)
+    return joined
