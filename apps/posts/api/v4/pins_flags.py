@@ -1,0 +1,7 @@
+"""Post routes: pins_flags."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
