@@ -124,6 +124,16 @@ class MattermostConfig:
         False,
         "Allow DELETE /api/v4/channels/{channel_id}?permanent=true (system admins only).",
     )
+    post_edit_time_limit: int = _setting(
+        "MM_SERVICESETTINGS_POSTEDITTIMELIMIT",
+        -1,
+        "Seconds after posting during which a post's message may be edited (-1: always).",
+    )
+    enable_api_post_deletion: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEAPIPOSTDELETION",
+        False,
+        "Allow DELETE /api/v4/posts/{post_id}?permanent=true (system admins only).",
+    )
     password_minimum_length: int = _setting(
         "MM_PASSWORDSETTINGS_MINIMUMLENGTH", 8, "Shortest password accepted (at least 5)."
     )
