@@ -18,6 +18,7 @@ BUILD_NUMBER = "dev"
 # Routes that receive files. Their bodies may be as large as FileSettings.MaxFileSize
 # instead of MaximumPayloadSizeBytes. (This runs before routing, hence paths, not views.)
 UPLOAD_PATHS = (re.compile(r"^/api/v4/users/[^/]+/image$"),)
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 def version_header() -> str:
@@ -41,6 +42,16 @@ def _too_large(request: HttpRequest) -> bool:
     return length > body_limit(request.path)
 
 
+def collapse_slashes(request: HttpRequest) -> None:
+    """Route ``/api/v4/posts/x//reactions`` as ``/api/v4/posts/x/reactions``. Mattermost's
+    router cleans such paths (with a 301), and clients build them: mattermostdriver asks for
+    a post's reactions with a double slash. Rewriting the path in place serves every method
+    at once, where a redirect would turn a POST or DELETE into a GET."""
+    if "//" in request.path_info:
+        request.path_info = _REPEATED_SLASHES.sub("/", request.path_info)
+        request.path = _REPEATED_SLASHES.sub("/", request.path)
+
+
 class ApiContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,6 +59,7 @@ class ApiContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = new_id()  # type: ignore[attr-defined]
+        collapse_slashes(request)
         config = settings.MATTERMOST
         if len(request.get_full_path()) > config.maximum_url_length:
             response = error_response(
