@@ -129,10 +129,11 @@ def test_rate_limit_is_shared_by_worker_processes(tmp_path: Path, redis_url: str
     )
     try:
         ping = f"{base}/api/v4/system/ping"
-        # Start at the beginning of a window so the whole burst falls inside it.
+        # Start at the beginning of a window so the whole burst falls inside it, with
+        # seconds to spare on a machine busy with other tests.
         while True:
             first = requests.get(ping, timeout=5)
-            if int(first.headers["X-Ratelimit-Reset"]) >= 5:
+            if int(first.headers["X-Ratelimit-Reset"]) >= 8:
                 break
             time.sleep(int(first.headers["X-Ratelimit-Reset"]) + 1)
         assert first.headers["X-Ratelimit-Limit"] == "10"

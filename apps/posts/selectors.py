@@ -2,8 +2,155 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Subquery
+
+from apps.core.pagination import Page
 from apps.posts.models import Post
 
 
 def post_get(post_id: str) -> Post | None:
     return Post.objects.filter(pk=post_id).first()
+
+
+# Channel post lists. Every read below is one indexed query (``posts_channel_create`` for
+# pages and cursors, ``posts_channel_update`` for "since" and the etag, ``posts_thread``
+# for threads), bounded by LIMIT: no read walks a channel's whole history.
+
+SINCE_LIMIT = 1000
+
+
+def _channel_posts(channel_id: str, *, collapsed: bool, include_deleted: bool) -> QuerySet[Post]:
+    posts = Post.objects.filter(channel_id=channel_id)
+    if not include_deleted:
+        posts = posts.filter(delete_at=0)
+    if collapsed:
+        posts = posts.filter(root_id="")
+    return posts
+
+
+def channel_posts_page(
+    *, channel_id: str, page: Page, collapsed: bool = False, include_deleted: bool = False
+) -> list[Post]:
+    """One page of the channel's posts, newest first."""
+    posts = _channel_posts(channel_id, collapsed=collapsed, include_deleted=include_deleted)
+    return page.of(posts.order_by("-create_at", "-id"))
+
+
+def channel_posts_beside(
+    *,
+    channel_id: str,
+    post_id: str,
+    before: bool,
+    page: Page,
+    collapsed: bool = False,
+    include_deleted: bool = False,
+) -> list[Post]:
+    """A page of the posts created strictly before (or after) ``post_id``, newest first.
+    An unknown ``post_id`` gives no posts."""
+    pivot = Post.objects.filter(pk=post_id).values("create_at")[:1]
+    posts = _channel_posts(channel_id, collapsed=collapsed, include_deleted=include_deleted)
+    if before:
+        rows = page.of(posts.filter(create_at__lt=Subquery(pivot)).order_by("-create_at", "-id"))
+        return rows
+    rows = page.of(posts.filter(create_at__gt=Subquery(pivot)).order_by("create_at", "id"))
+    return rows[::-1]
+
+
+def channel_posts_since(*, channel_id: str, since: int, collapsed: bool = False) -> list[Post]:
+    """Up to 1000 posts of the channel changed after ``since`` (edited and deleted ones
+    included), oldest change first."""
+    posts = Post.objects.filter(channel_id=channel_id, update_at__gt=since)
+    if collapsed:
+        posts = posts.filter(root_id="")
+    return list(posts.order_by("update_at", "id")[:SINCE_LIMIT])
+
+
+def thread_posts_of_roots(
+    *, channel_id: str, root_ids: Iterable[str], with_replies: bool
+) -> list[Post]:
+    """The live roots ``root_ids`` and, ``with_replies``, every live reply to them."""
+    ids = list(dict.fromkeys(root_ids))
+    if not ids:
+        return []
+    match = Q(id__in=ids) | Q(root_id__in=ids) if with_replies else Q(id__in=ids)
+    return list(Post.objects.filter(match, channel_id=channel_id, delete_at=0))
+
+
+def channel_post_id_beside_time(
+    *, channel_id: str, time: int, before: bool, collapsed: bool = False
+) -> str:
+    """The id of the live post created just before (or just after) ``time``, or ""."""
+    posts = _channel_posts(channel_id, collapsed=collapsed, include_deleted=False)
+    if before:
+        found = posts.filter(create_at__lt=time).order_by("-create_at", "-id")
+    else:
+        found = posts.filter(create_at__gt=time).order_by("create_at", "id")
+    return found.values_list("id", flat=True).first() or ""
+
+
+def channel_posts_last_update(*, channel_id: str, collapsed: bool = False) -> int | None:
+    """The latest ``update_at`` of the channel's posts, deleted ones included (the list
+    etag), or None for a channel without posts."""
+    posts = Post.objects.filter(channel_id=channel_id)
+    if collapsed:
+        posts = posts.filter(root_id="")
+    return posts.order_by("-update_at").values_list("update_at", flat=True).first()
+
+
+def live_post_get(post_id: str, *, include_deleted: bool = False) -> Post | None:
+    posts = Post.objects.filter(pk=post_id)
+    if not include_deleted:
+        posts = posts.filter(delete_at=0)
+    return posts.first()
+
+
+def posts_by_ids(post_ids: Iterable[str]) -> list[Post]:
+    """The posts (deleted ones included) among these ids, in no particular order."""
+    return list(Post.objects.filter(pk__in=list(post_ids)).select_related("channel"))
+
+
+def reply_counts_of_roots(root_ids: Iterable[str]) -> dict[str, int]:
+    """{root id: its thread's reply count} for these roots."""
+    ids = list(dict.fromkeys(root_ids))
+    if not ids:
+        return {}
+    return dict(Post.objects.filter(pk__in=ids).values_list("id", "reply_count"))
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    posts: list[Post]
+    has_next: bool
+
+
+def thread_page(
+    *,
+    root_id: str,
+    include_root: bool,
+    per_page: int = 0,
+    direction: str = "",
+    from_create_at: int = 0,
+    from_post: str = "",
+) -> ThreadPage:
+    """The live posts of a thread (its replies, and its root when ``include_root``),
+    optionally one page of them going ``up`` (newest first, the default) or ``down``
+    (oldest first) from a create time, and a post id to break ties."""
+    match = Q(pk=root_id) | Q(root_id=root_id) if include_root else Q(root_id=root_id)
+    posts = Post.objects.filter(match, delete_at=0)
+    if from_create_at:
+        if direction == "down":
+            edge = Q(create_at__gt=from_create_at)
+            tie = Q(create_at=from_create_at, id__gt=from_post)
+        else:
+            edge = Q(create_at__lt=from_create_at)
+            tie = Q(create_at=from_create_at, id__lt=from_post)
+        posts = posts.filter(edge | tie) if from_post else posts.filter(edge)
+    ordering = ("create_at", "id") if direction == "down" else ("-create_at", "-id")
+    posts = posts.order_by(*ordering)
+    if per_page > 0:
+        rows = list(posts[: per_page + 1])
+        return ThreadPage(posts=rows[:per_page], has_next=len(rows) > per_page)
+    return ThreadPage(posts=list(posts), has_next=False)

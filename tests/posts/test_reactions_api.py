@@ -467,3 +467,21 @@ def test_mattermostdriver_adds_lists_and_removes_a_reaction(
     assert driver.reactions.get_reactions_of_post(post.id) == []
     assert not Post.objects.get(pk=post.pk).has_reactions
     driver.logout()
+
+
+def test_lists_and_single_posts_carry_their_reactions(
+    client: Client,
+    user: User,
+    post: Post,
+    square: Channel,
+    login: Callable[..., tuple[Session, str]],
+) -> None:
+    _, token = login(user)
+    react(client, token, user, post.id, "tada")
+    one = client.get(f"/api/v4/posts/{post.id}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [r["emoji_name"] for r in one["metadata"]["reactions"]] == ["tada"]
+    assert one["has_reactions"] is True
+    listed = client.get(
+        f"/api/v4/channels/{square.id}/posts", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert [r["emoji_name"] for r in listed["posts"][post.id]["metadata"]["reactions"]] == ["tada"]

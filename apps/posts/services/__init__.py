@@ -9,8 +9,12 @@ from apps.posts.services.edit import (
     post_patch,
     post_update,
 )
+from apps.posts.services.pins import post_set_pinned
+from apps.posts.services.reactions import reaction_delete, reaction_save
+from apps.posts.services.unread import ChannelUnreadAt, post_set_unread
 
 __all__ = [
+    "ChannelUnreadAt",
     "edit_time_limit_passed",
     "mentioned_user_ids",
     "missing_post",
@@ -18,5 +22,9 @@ __all__ = [
     "post_delete",
     "post_delete_permanently",
     "post_patch",
+    "post_set_pinned",
+    "post_set_unread",
     "post_update",
+    "reaction_delete",
+    "reaction_save",
 ]

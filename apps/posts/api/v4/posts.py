@@ -28,6 +28,7 @@ from apps.core.events import Broadcast, publish
 from apps.core.ids import is_valid_id, new_id
 from apps.core.views import MattermostView, session_user, url_id
 from apps.posts import services
+from apps.posts.api.v4.post_lists import PostView as PostReadView
 from apps.posts.models import Post
 from apps.posts.services.edit import SYSTEM_TYPE_PREFIX
 from apps.posts.wire import post_fields
@@ -231,7 +232,9 @@ class EphemeralPostView(MattermostView):
         return Response(fields, status=201)
 
 
-class PostView(MattermostView):
+class PostView(PostReadView):
+    """``/posts/{post_id}``: GET reads (see post_lists), PUT updates, DELETE deletes."""
+
     @extend_schema(
         operation_id="UpdatePost",
         parameters=[POST_ID],

@@ -1,8 +1,9 @@
 from apps.posts.api.v4 import pins_flags, post_lists, posts, reactions
 
+# post_lists first: its posts/ids must win over posts/<post_id> in posts.
 urlpatterns = [
-    *posts.urlpatterns,
     *post_lists.urlpatterns,
+    *posts.urlpatterns,
     *reactions.urlpatterns,
     *pins_flags.urlpatterns,
 ]
