@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: run test lint fmt migrate pin clean
+.PHONY: run test lint fmt migrate pin clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,11 @@ lint: $(VENV)/.dev
 fmt: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## Time reading a channel of 100k posts (see bench/README.md); BENCH_ARGS="--posts 20000".
+bench: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/channel_posts.py $(BENCH_ARGS)
 
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate

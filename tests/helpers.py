@@ -23,3 +23,16 @@ def assert_error(response: Any, status: int, error_id: str) -> dict[str, Any]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def forget_join_notices(team: Any) -> None:
+    """Delete the system posts that joining ``team`` left in its channels and reset the
+    counters, so a test counts only the posts it makes itself."""
+    from apps.channels.models import Channel, ChannelMember
+    from apps.posts.models import Post
+
+    Post.objects.filter(channel__team=team).delete()
+    Channel.objects.filter(team=team).update(
+        total_msg_count=0, total_msg_count_root=0, last_post_at=0, last_root_post_at=0
+    )
+    ChannelMember.objects.filter(channel__team=team).update(msg_count=0, msg_count_root=0)

@@ -5,7 +5,7 @@ are created through the API or ``manage.py channel create``, so they cannot be a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from apps.accounts.models import User
 from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE, Channel, ChannelMember
 from apps.channels.selectors import channel_name_in_use
 from apps.channels.services import (
@@ -27,6 +28,11 @@ from apps.channels.services import (
 )
 from apps.channels.validators import validate_channel_fields
 from apps.core.errors import AppError
+
+
+def _operator(request: HttpRequest) -> User:
+    """The signed-in operator, named in the notices the channel gets about their changes."""
+    return cast(User, request.user)
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -111,7 +117,9 @@ class ChannelAdmin(admin.ModelAdmin):
             return
         try:
             # The form has already changed ``obj``; the service compares with the stored row.
-            channel_patch(channel=Channel.objects.get(pk=obj.pk), changes=changes)
+            channel_patch(
+                channel=Channel.objects.get(pk=obj.pk), changes=changes, actor=_operator(request)
+            )
         except AppError as error:
             self.message_user(request, error.message, messages.ERROR)
 
@@ -121,7 +129,13 @@ class ChannelAdmin(admin.ModelAdmin):
         channel: Channel = form.instance
         members = formset.save(commit=False)
         for member in formset.deleted_objects:
-            self._report(request, channel_member_remove, channel=channel, user=member.user)
+            self._report(
+                request,
+                channel_member_remove,
+                channel=channel,
+                user=member.user,
+                remover=_operator(request),
+            )
         for member in members:
             if member.pk is not None:
                 member.save()
@@ -138,12 +152,12 @@ class ChannelAdmin(admin.ModelAdmin):
     @admin.action(description="Archive the selected channels")
     def archive(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:
         for channel in queryset.filter(delete_at=0):
-            self._report(request, channel_archive, channel=channel)
+            self._report(request, channel_archive, channel=channel, actor=_operator(request))
 
     @admin.action(description="Restore the selected channels")
     def restore(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:
         for channel in queryset.exclude(delete_at=0):
-            self._report(request, channel_restore, channel=channel)
+            self._report(request, channel_restore, channel=channel, actor=_operator(request))
 
     @admin.action(description="Convert the selected channels between public and private")
     def convert(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:

@@ -12,8 +12,10 @@ MESSAGE_MAX_RUNES = 16383
 PROPS_MAX_RUNES = 800000
 FILE_IDS_MAX_RUNES = 300
 HASHTAGS_MAX_RUNES = 1000
-# Types a client may give a post: none, or its own custom_ ones.
+# Types a client may give a post: none, or its own custom_ ones. The server alone writes
+# system_ posts (joins, header changes ...).
 CUSTOM_TYPE_PREFIX = "custom_"
+SYSTEM_TYPE_PREFIX = "system_"
 HASHTAG_RE = re.compile(r"(?<![\w#])#([A-Za-z][\w.\-]{2,})")
 
 
@@ -21,13 +23,23 @@ def _invalid(what: str, message: str) -> AppError:
     return AppError(f"model.post.is_valid.{what}.app_error", message, 400)
 
 
-def validate_post(*, message: str, props: dict[str, Any], file_ids: list[str], type: str) -> None:
+def validate_post(
+    *,
+    message: str,
+    props: dict[str, Any],
+    file_ids: list[str],
+    type: str,
+    allow_system: bool = False,
+) -> None:
+    """Check a post's fields; ``allow_system`` admits the server's own ``system_`` types."""
     if len(message) > MESSAGE_MAX_RUNES:
         raise _invalid("msg", f"A message may be at most {MESSAGE_MAX_RUNES} characters long.")
     if len(json.dumps(props)) > PROPS_MAX_RUNES:
         raise _invalid("props", "The post's props are too large.")
     if len(json.dumps(file_ids)) > FILE_IDS_MAX_RUNES:
         raise _invalid("file_ids", "The post names too many files.")
+    if allow_system and type.startswith(SYSTEM_TYPE_PREFIX):
+        return
     if type and not type.startswith(CUSTOM_TYPE_PREFIX):
         raise _invalid("type", "Posts may only have a custom_ type.")
 

@@ -5,7 +5,7 @@ created with an owner (API or ``manage.py team create``), so they cannot be adde
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from apps.accounts.models import User
 from apps.core.errors import AppError
 from apps.teams.models import Team, TeamMember
 from apps.teams.services import (
@@ -104,15 +105,18 @@ class TeamAdmin(admin.ModelAdmin):
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
         team: Team = form.instance
+        operator = cast(User, request.user)
         members = formset.save(commit=False)
         for member in formset.deleted_objects:
-            team_member_remove(team=team, user=member.user)
+            team_member_remove(team=team, user=member.user, remover=operator)
         for member in members:
             if member.pk is not None:
                 member.save()
                 continue
             try:
-                team_member_add(team=team, user=member.user, admin=member.scheme_admin)
+                team_member_add(
+                    team=team, user=member.user, admin=member.scheme_admin, actor=operator
+                )
             except AppError as error:
                 self.message_user(request, f"{member.user}: {error.message}", messages.ERROR)
 

@@ -23,6 +23,7 @@ from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
 from apps.core.membership import parse_member_roles
 from apps.core.roles import SYSTEM_GUEST
+from apps.posts.services.system_posts import post_team_joined, post_team_left
 from apps.teams.models import TEAM_OPEN, Team, TeamMember
 from apps.teams.selectors import (
     team_active_member_count,
@@ -84,7 +85,8 @@ def team_create(
         with transaction.atomic():
             team.save(force_insert=True)
             channel_create_defaults(team=team, creator=creator)
-            team_member_add(team=team, user=creator, admin=True)
+            # Joining the team one creates is not announced.
+            _member_add(team, creator, admin=True, actor=None)
     except IntegrityError:
         raise _name_taken() from None
     return team
@@ -116,9 +118,17 @@ def _check_may_join(team: Team, user: User) -> None:
         )
 
 
-def team_member_add(*, team: Team, user: User, admin: bool = False) -> TeamMember:
+def team_member_add(
+    *, team: Team, user: User, admin: bool = False, actor: User | None = None
+) -> TeamMember:
     """Add ``user`` to ``team`` (or bring them back after they left) and into its default
-    channels. Adding a current member changes nothing."""
+    channels. Adding a current member changes nothing. ``actor`` is who did it (by default
+    the user: they joined); the team's channels are told either way."""
+    return _member_add(team, user, admin=admin, actor=actor or user)
+
+
+def _member_add(team: Team, user: User, *, admin: bool, actor: User | None) -> TeamMember:
+    """``team_member_add``; with no ``actor`` nothing is posted about it."""
     member = TeamMember.objects.filter(team=team, user=user).first()
     if member is not None and member.is_active:
         return member
@@ -133,20 +143,24 @@ def team_member_add(*, team: Team, user: User, admin: bool = False) -> TeamMembe
             member.scheme_admin = admin
             member.save(update_fields=["delete_at", "scheme_admin"])
         categories_ensure_defaults(user_id=user.id, team_id=team.id)
-        channels_join_defaults(team=team, user=user)
+        joined = channels_join_defaults(team=team, user=user)
+        if actor is not None:
+            post_team_joined(team=team, user=user, actor=actor, channels=joined)
     publish("added_to_team", {"team_id": team.id, "user_id": user.id}, Broadcast(user_id=user.id))
     return member
 
 
-def team_member_remove(*, team: Team, user: User) -> None:
-    """``user`` leaves ``team`` (or is removed): the membership is kept with ``delete_at``
-    set, and their memberships of the team's channels end."""
+def team_member_remove(*, team: Team, user: User, remover: User | None = None) -> None:
+    """``user`` leaves ``team`` (or is removed by ``remover``, by default themself): the
+    membership is kept with ``delete_at`` set, and their memberships of the team's channels
+    end. Town-square hears about it first, while the user is still there."""
     with transaction.atomic():
         updated = TeamMember.objects.filter(team=team, user=user, delete_at=0).update(
             delete_at=now_ms()
         )
         if not updated:
             return
+        post_team_left(team=team, user=user, remover=remover or user)
         channels_leave_team(team=team, user=user)
         categories_clear_team(user_id=user.id, team_id=team.id)
     publish("leave_team", {"team_id": team.id, "user_id": user.id}, Broadcast(team_id=team.id))
@@ -309,10 +323,10 @@ def _check_group_constraint(team: Team, user_ids: list[str]) -> None:
         )
 
 
-def team_member_add_checked(*, team: Team, user: User) -> TeamMember:
+def team_member_add_checked(*, team: Team, user: User, actor: User | None = None) -> TeamMember:
     """``team_member_add`` behind the rules the API applies first."""
     _check_group_constraint(team, [user.id])
-    return team_member_add(team=team, user=user)
+    return team_member_add(team=team, user=user, actor=actor)
 
 
 def team_member_join_by_invite(
@@ -355,9 +369,12 @@ def _missing_user() -> AppError:
     return AppError("app.user.missing_account.const", "There is no user with that id.", 404)
 
 
-def team_members_add(*, team: Team, user_ids: list[str], graceful: bool) -> list[MemberAdded]:
-    """Add these users to ``team``. Normally the first failure undoes the whole batch;
-    with ``graceful`` each failure is reported beside the successes instead."""
+def team_members_add(
+    *, team: Team, user_ids: list[str], graceful: bool, actor: User | None = None
+) -> list[MemberAdded]:
+    """Add these users to ``team`` (``actor`` adds them; by default each joins). Normally
+    the first failure undoes the whole batch; with ``graceful`` each failure is reported
+    beside the successes instead."""
     _check_group_constraint(team, user_ids)
     users = {user.id: user for user in User.objects.filter(pk__in=user_ids)}
     results: list[MemberAdded] = []
@@ -368,7 +385,7 @@ def team_members_add(*, team: Team, user_ids: list[str], graceful: bool) -> list
                 if user is None:
                     raise _missing_user()
                 with transaction.atomic():
-                    member = team_member_add(team=team, user=user)
+                    member = team_member_add(team=team, user=user, actor=actor)
             except AppError as error:
                 if not graceful:
                     raise
@@ -393,4 +410,4 @@ def team_member_leave(*, team: Team, user: User, remover: User) -> None:
             "This user is not a member of the team.",
             400,
         )
-    team_member_remove(team=team, user=user)
+    team_member_remove(team=team, user=user, remover=remover)

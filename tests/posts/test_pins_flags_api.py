@@ -27,7 +27,7 @@ from apps.posts.models import Post, Reaction
 from apps.posts.services import post_create
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error, bearer, forget_join_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def call(client: Client, method: str, path: str, token: str | None = None, **ext
 def square(user: User, other_user: User) -> Channel:
     team = team_create(creator=user, display_name="Alpha", name="alpha", type="O")
     team_member_add(team=team, user=other_user)
+    forget_join_notices(team)
     return Channel.objects.get(team=team, name="town-square")
 
 

@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def square(user: User, other_user: User) -> Channel:
+    """Town-square of a team where bob has joined alice; the notice of his joining (and
+    of that in off-topic) is deleted, so that the tests count only their own posts."""
     team = team_create(creator=user, display_name="Alpha", name="alpha", type="O")
     team_member_add(team=team, user=other_user)
+    Post.objects.all().delete()
+    Channel.objects.filter(team=team).update(total_msg_count=0, total_msg_count_root=0)
+    ChannelMember.objects.filter(channel__team=team).update(msg_count=0, msg_count_root=0)
     return Channel.objects.get(team=team, name="town-square")
 
 

@@ -20,7 +20,7 @@ from apps.posts.models import Post
 from apps.posts.services import post_create
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error, bearer, forget_join_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ LIST_KEYS = {"order", "posts", "next_post_id", "prev_post_id", "first_inaccessib
 def team(user: User, other_user: User) -> Team:
     team = team_create(creator=user, display_name="Alpha", name="alpha", type="O")
     team_member_add(team=team, user=other_user)
+    forget_join_notices(team)
     return team
 
 

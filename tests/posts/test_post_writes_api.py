@@ -23,7 +23,7 @@ from apps.posts.models import Post
 from apps.posts.services import post_create, post_patch
 from apps.teams.models import Team, TeamMember
 from apps.teams.services import team_create, team_member_add
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error, bearer, forget_join_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def team(user: User, other_user: User, carol: User) -> Team:
     team = team_create(creator=user, name="alpha", display_name="Alpha", type="O")
     team_member_add(team=team, user=other_user)
     team_member_add(team=team, user=carol)
+    forget_join_notices(team)
     return team
 
 

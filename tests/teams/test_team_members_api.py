@@ -939,6 +939,7 @@ class TestUnreads:
         set_seen(off, other_user, msg_count=3, msg_count_root=3)
         beta_town = Channel.objects.get(team=beta, name="town-square")
         set_counts(beta_town, total=1, root=1)
+        set_seen(beta_town, other_user, msg_count=0, msg_count_root=0)
         # A direct channel belongs to no team and is left out.
         direct = Channel.objects.create(type="D", name="dm", total_msg_count=7)
         ChannelMember.objects.create(channel=direct, user=other_user)

@@ -36,6 +36,10 @@ from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.teams.models import Team
 
+# The notices these changes post (``apps.posts.services.system_posts``) are imported
+# inside the functions: posts build on the channel services, so a module-level import
+# would be circular.
+
 GROUP_MIN_USERS = 3
 GROUP_MAX_USERS = 8
 # Fields of a public or private channel that its editors may change.
@@ -232,8 +236,11 @@ def _save(channel: Channel, fields: list[str]) -> Channel:
     return channel
 
 
-def _edit(channel: Channel, values: dict[str, str], *, rename_error_id: str) -> Channel:
-    """Apply ``values`` (a subset of ``EDITABLE_FIELDS``) after the channel rules.
+def _edit(
+    channel: Channel, values: dict[str, str], *, rename_error_id: str, actor: User | None
+) -> Channel:
+    """Apply ``values`` (a subset of ``EDITABLE_FIELDS``) after the channel rules, and let
+    the channel know (when we know who did it) of a new display name, header or purpose.
 
     Direct and group channels keep their name, display name and purpose; only the header
     may change. ``town-square`` keeps its name."""
@@ -258,9 +265,17 @@ def _edit(channel: Channel, values: dict[str, str], *, rename_error_id: str) -> 
         and channel_name_in_use(team_id=channel.team_id, name=merged["name"], other_than=channel.id)
     ):
         raise _name_taken()
+    old = {field: getattr(channel, field) for field in values}
     for field, value in values.items():
         setattr(channel, field, value)
-    return _save(channel, list(values))
+    if actor is None:
+        return _save(channel, list(values))
+    from apps.posts.services.system_posts import post_channel_changes
+
+    with transaction.atomic():
+        _save(channel, list(values))
+        post_channel_changes(channel=channel, actor=actor, old=old)
+    return channel
 
 
 def channel_update(
@@ -271,9 +286,10 @@ def channel_update(
     header: str,
     purpose: str,
     type: str = "",
+    actor: User | None = None,
 ) -> Channel:
-    """A full update (``PUT``): the header and purpose take the given values; the display
-    name and name only when given (non-empty). The type cannot change here."""
+    """A full update (``PUT``) by ``actor``: the header and purpose take the given values;
+    the display name and name only when given (non-empty). The type cannot change here."""
     if channel.delete_at:
         raise AppError(
             "api.channel.update_channel.deleted.app_error",
@@ -297,11 +313,15 @@ def channel_update(
         rename_error_id=(
             "api.channel.update_channel.update_direct_or_group_messages_not_allowed.app_error"
         ),
+        actor=actor,
     )
 
 
-def channel_patch(*, channel: Channel, changes: dict[str, str]) -> Channel:
-    """Change the fields in ``changes`` (keys from ``EDITABLE_FIELDS``), leaving the rest."""
+def channel_patch(
+    *, channel: Channel, changes: dict[str, str], actor: User | None = None
+) -> Channel:
+    """Change the fields in ``changes`` (keys from ``EDITABLE_FIELDS``), leaving the rest;
+    ``actor`` is who did it, for the notices in the channel."""
     if channel.delete_at:
         raise AppError("app.channel.update.bad_id", "An archived channel cannot be changed.", 400)
     values = dict(changes)
@@ -313,6 +333,7 @@ def channel_patch(*, channel: Channel, changes: dict[str, str]) -> Channel:
         rename_error_id=(
             "api.channel.patch_update_channel.update_direct_or_group_messages_not_allowed.app_error"
         ),
+        actor=actor,
     )
 
 
@@ -376,8 +397,9 @@ def _announce_deleted(channel: Channel, delete_at: int) -> None:
     )
 
 
-def channel_archive(*, channel: Channel) -> Channel:
-    """Archive the channel: it and its memberships are kept, read-only, for a restore."""
+def channel_archive(*, channel: Channel, actor: User | None = None) -> Channel:
+    """Archive the channel: it and its memberships are kept, read-only, for a restore.
+    When we know who did it (``actor``), the channel says so in its last post."""
     channel_check_deletable(channel)
     if channel.delete_at:
         raise AppError(
@@ -386,22 +408,33 @@ def channel_archive(*, channel: Channel) -> Channel:
             400,
         )
     _refuse_town_square(channel)
-    channel.delete_at = channel.update_at = now_ms()
-    channel.save(update_fields=["delete_at", "update_at"])
+    from apps.posts.services.system_posts import post_channel_archived
+
+    with transaction.atomic():
+        if actor is not None:
+            post_channel_archived(channel=channel, actor=actor)
+        channel.delete_at = channel.update_at = now_ms()
+        channel.save(update_fields=["delete_at", "update_at"])
     _announce_deleted(channel, channel.delete_at)
     return channel
 
 
-def channel_restore(*, channel: Channel) -> Channel:
+def channel_restore(*, channel: Channel, actor: User | None = None) -> Channel:
+    """Bring an archived channel back; ``actor``, when known, is named in a notice."""
     if not channel.delete_at:
         raise AppError(
             "api.channel.restore_channel.restored.app_error",
             "The channel is not archived.",
             400,
         )
+    from apps.posts.services.system_posts import post_channel_restored
+
     channel.delete_at = 0
     channel.update_at = now_ms()
-    channel.save(update_fields=["delete_at", "update_at"])
+    with transaction.atomic():
+        channel.save(update_fields=["delete_at", "update_at"])
+        if actor is not None:
+            post_channel_restored(channel=channel, actor=actor)
     # Everyone in the team may see a public channel again; a private one concerns only
     # its members.
     audience = (
@@ -459,7 +492,12 @@ def channel_member_remove(*, channel: Channel, user: User, remover: User | None 
             "That user is not a member of the channel.",
             404,
         )
-    _remove(channel, user.id, (remover or user).id)
+    from apps.posts.services.system_posts import post_member_removed
+
+    remover = remover or user
+    with transaction.atomic():
+        _remove(channel, user.id, remover.id)
+        post_member_removed(channel=channel, user=user, remover=remover)
 
 
 def channel_move(

@@ -62,10 +62,22 @@ def channel_member_add(*, channel: Channel, user: User, admin: bool = False) -> 
     return member
 
 
-def channels_join_defaults(*, team: Team, user: User) -> None:
+def channels_join_defaults(*, team: Team, user: User) -> list[Channel]:
+    """Make ``user`` a member of the team's default channels (town-square first); returns
+    the ones they joined now, leaving out those they were already in."""
     names = [name for name, _ in DEFAULT_CHANNELS]
-    for channel in Channel.objects.filter(team=team, name__in=names, delete_at=0):
+    channels = sorted(
+        Channel.objects.filter(team=team, name__in=names, delete_at=0),
+        key=lambda channel: channel.name != TOWN_SQUARE,
+    )
+    already = set(
+        ChannelMember.objects.filter(user=user, channel__in=channels).values_list(
+            "channel_id", flat=True
+        )
+    )
+    for channel in channels:
         channel_member_add(channel=channel, user=user)
+    return [channel for channel in channels if channel.id not in already]
 
 
 def channels_leave_team(*, team: Team, user: User) -> None:

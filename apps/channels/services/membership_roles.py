@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.db import transaction
 
+from apps.accounts.models import User
 from apps.accounts.selectors import user_get
 from apps.channels.member_wire import channel_member_event_json
 from apps.channels.models import Channel, ChannelMember
@@ -33,10 +34,13 @@ def missing_channel_member() -> AppError:
 # Joining
 
 
-def channel_member_add_checked(*, channel: Channel, user_id: str) -> ChannelMember:
+def channel_member_add_checked(
+    *, channel: Channel, user_id: str, actor: User | None = None
+) -> ChannelMember:
     """Make ``user_id`` a member of ``channel`` after the checks Mattermost makes when
     someone is added: the account exists and is active, and belongs to the channel's team.
-    A current member is returned as they are."""
+    A current member is returned as they are. The channel is told that the user joined or,
+    when ``actor`` is someone else, that ``actor`` added them."""
     member = channel_member_get(channel_id=channel.id, user_id=user_id)
     if member is not None:
         return member
@@ -62,8 +66,13 @@ def channel_member_add_checked(*, channel: Channel, user_id: str) -> ChannelMemb
             "That user has left the channel's team, so cannot be added to its channels.",
             400,
         )
+    # Posts build on channels, so this import cannot sit at the top of the module.
+    from apps.posts.services.system_posts import post_member_added
+
     with transaction.atomic():
-        return channel_member_add(channel=channel, user=user)
+        member = channel_member_add(channel=channel, user=user)
+        post_member_added(channel=channel, user=user, actor=actor or user)
+    return member
 
 
 # Leaving

@@ -1,5 +1,6 @@
 """Every write to posts, one module per concern; callers import from here."""
 
+from apps.posts.services.bulk import posts_bulk_import
 from apps.posts.services.create import mentioned_user_ids, post_create
 from apps.posts.services.edit import (
     edit_time_limit_passed,
@@ -11,6 +12,7 @@ from apps.posts.services.edit import (
 )
 from apps.posts.services.pins import post_set_pinned
 from apps.posts.services.reactions import reaction_delete, reaction_save
+from apps.posts.services.system_posts import system_post
 from apps.posts.services.unread import ChannelUnreadAt, post_set_unread
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "post_set_pinned",
     "post_set_unread",
     "post_update",
+    "posts_bulk_import",
     "reaction_delete",
     "reaction_save",
+    "system_post",
 ]

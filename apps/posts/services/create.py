@@ -75,11 +75,15 @@ def post_create(
     type: str = "",
     create_at: int | None = None,
     set_online: bool = True,
+    system: bool = False,
 ) -> Post:
-    """Post ``message`` in ``channel`` as ``author`` (permissions are the caller's job)."""
+    """Post ``message`` in ``channel`` as ``author`` (permissions are the caller's job).
+
+    ``system`` marks the server's own notices (``system_*`` types, see ``system_posts``):
+    only they may carry such a type, and their text mentions nobody."""
     props = props or {}
     file_ids = file_ids or []
-    validate_post(message=message, props=props, file_ids=file_ids, type=type)
+    validate_post(message=message, props=props, file_ids=file_ids, type=type, allow_system=system)
     if channel.delete_at:
         raise AppError(
             "api.post.create_post.can_not_post_to_deleted.error",
@@ -112,7 +116,9 @@ def post_create(
         if root is not None:
             _count_reply(root, post)
         channel_record_post(channel_id=channel.id, create_at=now, is_root=root is None)
-        mentions = mentioned_user_ids(message=message, channel=channel, author=author)
+        mentions = (
+            [] if system else mentioned_user_ids(message=message, channel=channel, author=author)
+        )
         if mentions:
             root_mention = 1 if root is None else 0
             ChannelMember.objects.filter(channel=channel, user_id__in=mentions).update(

@@ -219,7 +219,7 @@ class ChannelView(MattermostView):
         actor = session_user(request)
         channel = channel_or_404(channel_id)
         require_editable(actor, channel)
-        channel = services.channel_update(channel=channel, **fields)
+        channel = services.channel_update(channel=channel, actor=actor, **fields)
         return Response(channel_fields(channel))
 
     @extend_schema(
@@ -234,7 +234,7 @@ class ChannelView(MattermostView):
         services.channel_check_deletable(channel)
         require_channel_permission(actor, channel.id, DELETE_PERMISSIONS[channel.type])
         if not query_flag(request, "permanent"):
-            services.channel_archive(channel=channel)
+            services.channel_archive(channel=channel, actor=actor)
             return Response(OK)
         if not settings.MATTERMOST.enable_api_channel_deletion:
             suffix = ".for_admin" if actor.is_system_admin else ""
@@ -268,7 +268,7 @@ class ChannelPatchView(MattermostView):
         actor = session_user(request)
         channel = channel_or_404(channel_id)
         require_editable(actor, channel)
-        channel = services.channel_patch(channel=channel, changes=changes)
+        channel = services.channel_patch(channel=channel, changes=changes, actor=actor)
         return Response(channel_fields(channel))
 
 
@@ -306,7 +306,7 @@ class ChannelRestoreView(MattermostView):
             or has_system_permission(actor, "sysconsole_write_user_management_channels")
         ):
             raise permission_denied(actor.id, "manage_team")
-        channel = services.channel_restore(channel=channel)
+        channel = services.channel_restore(channel=channel, actor=actor)
         return Response(channel_fields(channel))
 
 

@@ -170,7 +170,7 @@ def _add_members(actor: User, channel: Channel, user_ids: list[str]) -> list[Cha
             last_error = permission_denied(actor.id, "manage_public_channel_members")
             continue
         try:
-            added.append(channel_member_add_checked(channel=channel, user_id=user_id))
+            added.append(channel_member_add_checked(channel=channel, user_id=user_id, actor=actor))
         except AppError as error:
             last_error = error
     if last_error is not None and not added:

@@ -151,7 +151,9 @@ class TeamMembersView(MattermostView):
         else:
             require_team_permission(actor, team_id, "add_user_to_team")
             team = team_or_404(team_id)
-        return created(team_member_add_checked(team=team, user=user_or_404(actor, user_id)))
+        return created(
+            team_member_add_checked(team=team, user=user_or_404(actor, user_id), actor=actor)
+        )
 
     @staticmethod
     def _body(request: Request) -> dict[str, Any]:
@@ -220,7 +222,7 @@ class TeamMembersBatchView(MattermostView):
                 raise invalid_body_param("user_id")
             user_ids.append(item["user_id"])
         require_team_permission(actor, team_id, "add_user_to_team")
-        results = team_members_add(team=team, user_ids=user_ids, graceful=graceful)
+        results = team_members_add(team=team, user_ids=user_ids, graceful=graceful, actor=actor)
         if graceful:
             return Response([member_added_json(result) for result in results], status=201)
         return Response(
