@@ -25,8 +25,14 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn --config mattermost_py/gunicorn.conf.py
 
+NODE_CLIENTS := tests/clients/node
+
+# The official JavaScript client for the Client4 tests (skipped when npm is missing).
+$(NODE_CLIENTS)/node_modules/.package-lock.json: $(NODE_CLIENTS)/package-lock.json
+	if command -v npm >/dev/null; then npm ci --prefix $(NODE_CLIENTS) --no-audit --no-fund --loglevel=error; fi
+
 ## Run the whole test suite (against DATABASE_URL when set, else SQLite).
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(NODE_CLIENTS)/node_modules/.package-lock.json
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
