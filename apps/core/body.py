@@ -49,3 +49,30 @@ def optional_map(data: dict[str, Any], name: str) -> dict[str, Any] | None:
     if value is not None and not isinstance(value, dict):
         raise invalid_body_param(name)
     return value
+
+
+SCHEME_FLAGS = ("scheme_guest", "scheme_user", "scheme_admin")
+
+
+def body_roles(request: Request, name: str) -> str:
+    """A member roles body ``{"roles": "..."}``: well-formed role names, else a 400 naming
+    ``name`` (stricter than Mattermost, which reads a malformed body as no roles)."""
+    from apps.core.membership import role_names_well_formed
+
+    roles = body_object(request, name).get("roles")
+    if not isinstance(roles, str) or not role_names_well_formed(roles):
+        raise invalid_body_param(name)
+    return roles
+
+
+def body_scheme_flags(request: Request) -> dict[str, bool]:
+    """A scheme roles body: each of scheme_guest/user/admin a boolean (absent: false, as
+    Go decodes it)."""
+    data = body_object(request, "scheme_roles")
+    flags: dict[str, bool] = {}
+    for name in SCHEME_FLAGS:
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            raise invalid_body_param("scheme_roles", f"'{name}' must be true or false")
+        flags[name] = value
+    return flags

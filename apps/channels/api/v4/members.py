@@ -39,10 +39,9 @@ from apps.channels.services import (
     channel_member_view,
 )
 from apps.channels.services.membership_roles import missing_channel_member
-from apps.core.body import body_object, body_string_list
+from apps.core.body import body_object, body_roles, body_scheme_flags, body_string_list
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
-from apps.core.membership import role_names_well_formed
 from apps.core.pagination import page_from
 from apps.core.roles import SYSTEM_GUEST
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
@@ -289,10 +288,7 @@ class ChannelMemberRolesView(MattermostView):
     def put(self, request: Request, channel_id: str, user_id: str) -> Response:
         channel_id = url_id(channel_id, "channel_id")
         user_id = url_user_id(request, user_id)
-        roles = body_object(request, "roles").get("roles")
-        # Stricter than Mattermost, which reads a malformed body as "no roles at all".
-        if not isinstance(roles, str) or not role_names_well_formed(roles):
-            raise invalid_body_param("roles")
+        roles = body_roles(request, "roles")
         require_channel_permission(session_user(request), channel_id, "manage_channel_roles")
         channel_member_set_roles(member=member_or_404(channel_id, user_id), roles=roles)
         return Response(OK)
@@ -315,13 +311,7 @@ class ChannelMemberSchemeRolesView(MattermostView):
     def put(self, request: Request, channel_id: str, user_id: str) -> Response:
         channel_id = url_id(channel_id, "channel_id")
         user_id = url_user_id(request, user_id)
-        data = body_object(request, "scheme_roles")
-        flags: dict[str, bool] = {}
-        for name in ("scheme_guest", "scheme_user", "scheme_admin"):
-            value = data.get(name, False)  # absent means false, as Go decodes it
-            if not isinstance(value, bool):
-                raise invalid_body_param("scheme_roles", f"'{name}' must be true or false")
-            flags[name] = value
+        flags = body_scheme_flags(request)
         require_channel_permission(session_user(request), channel_id, "manage_channel_roles")
         channel_member_set_scheme_roles(member=member_or_404(channel_id, user_id), **flags)
         return Response(OK)

@@ -15,10 +15,9 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.accounts.permissions import require_system_permission
 from apps.accounts.selectors import user_get
-from apps.core.body import body_object, body_string_list
+from apps.core.body import body_roles, body_scheme_flags, body_string_list
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.ids import is_valid_id
-from apps.core.membership import role_names_well_formed
 from apps.core.pagination import page_from
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
 from apps.teams.api.v4.member_serializers import (
@@ -281,10 +280,7 @@ class TeamMemberRolesView(MattermostView):
         team_id = url_id(team_id, "team_id")
         user_id = url_user_id(request, user_id)
         parse_body(request, "team_member_roles")
-        roles = body_object(request, "team_member_roles").get("roles")
-        # Stricter than Mattermost, which reads a malformed body as "no roles at all".
-        if not isinstance(roles, str) or not role_names_well_formed(roles):
-            raise invalid_body_param("team_member_roles")
+        roles = body_roles(request, "team_member_roles")
         require_team_permission(session_user(request), team_id, "manage_team_roles")
         team_member_set_roles(member=membership_or_404(team_id, user_id), roles=roles)
         return Response(OK)
@@ -308,13 +304,7 @@ class TeamMemberSchemeRolesView(MattermostView):
         team_id = url_id(team_id, "team_id")
         user_id = url_user_id(request, user_id)
         parse_body(request, "scheme_roles")
-        data = body_object(request, "scheme_roles")
-        flags = {}
-        for name in ("scheme_guest", "scheme_user", "scheme_admin"):
-            value = data.get(name, False)  # absent means false, as Go decodes it
-            if not isinstance(value, bool):
-                raise invalid_body_param("scheme_roles", f"'{name}' must be true or false")
-            flags[name] = value
+        flags = body_scheme_flags(request)
         require_team_permission(session_user(request), team_id, "manage_team_roles")
         team_member_set_scheme_roles(member=membership_or_404(team_id, user_id), **flags)
         return Response(OK)
