@@ -24,15 +24,12 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
+from apps.posts.errors import missing_post
 from apps.posts.models import Post
 from apps.posts.validators import hashtags_of, validate_post
 from apps.posts.wire import post_json
 
 SYSTEM_TYPE_PREFIX = "system_"
-
-
-def missing_post() -> AppError:
-    return AppError("app.post.get.app_error", "There is no post with that id.", 404)
 
 
 def edit_time_limit_passed(post: Post) -> bool:

@@ -16,6 +16,7 @@ from apps.channels.models import Channel
 from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
+from apps.posts.errors import missing_post
 from apps.posts.models import Post, Reaction
 from apps.posts.reaction_selectors import emoji_on_post, reaction_fields, unique_emoji_count
 
@@ -27,10 +28,6 @@ UNIQUE_EMOJI_REACTION_LIMIT_PER_POST = 50
 
 def is_valid_emoji_name(name: str) -> bool:
     return 0 < len(name) <= EMOJI_NAME_MAX_LENGTH and EMOJI_NAME_RE.fullmatch(name) is not None
-
-
-def missing_post() -> AppError:
-    return AppError("app.post.get.app_error", "There is no post with that id.", 404)
 
 
 def _live_post(post_id: str) -> tuple[Post, Channel]:

@@ -29,6 +29,7 @@ from apps.core.ids import is_valid_id
 from apps.core.pagination import MAX_PER_PAGE, Page, page_from
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
 from apps.posts import selectors
+from apps.posts.errors import missing_post
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import reactions_for_posts
 from apps.posts.services import post_set_unread
@@ -43,10 +44,6 @@ MAX_POSTS_BY_IDS = 1000
 _INT64 = re.compile(r"[+-]?[0-9]{1,19}")
 _INT64_MAX = 2**63 - 1
 ReactionsById = Mapping[str, list[dict[str, Any]]]
-
-
-def missing_post() -> AppError:
-    return AppError("app.post.get.app_error", "There is no post with that id.", 404)
 
 
 def can_read_content(user: User, channel: Channel) -> bool:
