@@ -13,17 +13,25 @@ services, so the same rules (and cache invalidation) apply as on the API.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.accounts import selectors, services
 from apps.accounts.models import ROLE_SYSTEM_ADMIN, ROLE_SYSTEM_USER, User
-from apps.core.errors import AppError
+from apps.core.commands import ActionCommand
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = "Create, list, activate and deactivate user accounts, and set their passwords."
+
+    actions: ClassVar[dict[str, str]] = {
+        "create": "create",
+        "list": "list_users",
+        "activate": "activate",
+        "deactivate": "deactivate",
+        "password": "password",
+    }
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -61,19 +69,6 @@ class Command(BaseCommand):
         )
         password.add_argument("user", metavar="USER", help="username, email address or user id")
         password.add_argument("--password", required=True)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        handlers = {
-            "create": self.create,
-            "list": self.list_users,
-            "activate": self.activate,
-            "deactivate": self.deactivate,
-            "password": self.password,
-        }
-        try:
-            handlers[options["action"]](options)
-        except AppError as error:
-            raise CommandError(error.message) from None
 
     def create(self, options: dict[str, Any]) -> None:
         roles = f"{ROLE_SYSTEM_ADMIN} {ROLE_SYSTEM_USER}" if options["system_admin"] else None

@@ -16,15 +16,15 @@ rules and events apply as on the API.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_find, users_by_ids
 from apps.channels import selectors, services
 from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE, Channel
-from apps.core.errors import AppError
+from apps.core.commands import ActionCommand
 from apps.teams.models import Team
 from apps.teams.selectors import team_find, team_member_get
 
@@ -33,8 +33,18 @@ CHANNEL_HELP = "TEAM:CHANNEL, each a name or an id"
 USER_HELP = "username, email address or user id"
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = "Create, list, archive, restore and move channels, and add or remove their members."
+
+    actions: ClassVar[dict[str, str]] = {
+        "create": "create",
+        "list": "list_channels",
+        "archive": "archive",
+        "restore": "restore",
+        "add": "add",
+        "remove": "remove",
+        "move": "move",
+    }
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -77,21 +87,6 @@ class Command(BaseCommand):
             action="store_true",
             help="Remove the members who are not in the new team instead of refusing.",
         )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        handlers = {
-            "create": self.create,
-            "list": self.list_channels,
-            "archive": self.archive,
-            "restore": self.restore,
-            "add": self.add,
-            "remove": self.remove,
-            "move": self.move,
-        }
-        try:
-            handlers[options["action"]](options)
-        except AppError as error:
-            raise CommandError(error.message) from None
 
     def create(self, options: dict[str, Any]) -> None:
         team = find_team(options["team"])

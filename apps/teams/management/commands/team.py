@@ -15,13 +15,13 @@ the API.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_find
-from apps.core.errors import AppError
+from apps.core.commands import ActionCommand
 from apps.teams import selectors, services
 from apps.teams.models import TEAM_INVITE, TEAM_OPEN, Team
 
@@ -29,8 +29,17 @@ TEAM_HELP = "team name or id"
 USER_HELP = "username, email address or user id"
 
 
-class Command(BaseCommand):
+class Command(ActionCommand):
     help = "Create, list, archive and restore teams, and add or remove their members."
+
+    actions: ClassVar[dict[str, str]] = {
+        "create": "create",
+        "list": "list_teams",
+        "archive": "archive",
+        "restore": "restore",
+        "add": "add",
+        "remove": "remove",
+    }
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -68,20 +77,6 @@ class Command(BaseCommand):
         remove = actions.add_parser("remove", help="Remove a user from a team and its channels.")
         remove.add_argument("team", metavar="TEAM", help=TEAM_HELP)
         remove.add_argument("user", metavar="USER", help=USER_HELP)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        handlers = {
-            "create": self.create,
-            "list": self.list_teams,
-            "archive": self.archive,
-            "restore": self.restore,
-            "add": self.add,
-            "remove": self.remove,
-        }
-        try:
-            handlers[options["action"]](options)
-        except AppError as error:
-            raise CommandError(error.message) from None
 
     def create(self, options: dict[str, Any]) -> None:
         owner = find_user(options["owner"])
