@@ -32,6 +32,17 @@ def session_user(request: Request) -> User:
     return user
 
 
+# The body Mattermost writes for a write that has nothing else to return.
+STATUS_OK = {"status": "OK"}
+# strconv.ParseBool's spellings of true, which Mattermost uses for boolean parameters.
+GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
+def query_flag(request: Request, name: str) -> bool:
+    """A boolean query parameter, read as Go reads it (anything else is false)."""
+    return request.query_params.get(name, "") in GO_TRUE
+
+
 class MattermostView(APIView):
     """An API view that counts the request against the rate limit before anything else,
     as Mattermost does, so even refused requests are counted and carry the headers."""

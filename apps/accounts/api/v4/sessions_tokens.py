@@ -28,9 +28,15 @@ from apps.accounts.permissions import (
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, request_session, session_user, url_id, url_user_id
+from apps.core.views import (
+    STATUS_OK,
+    MattermostView,
+    request_session,
+    session_user,
+    url_id,
+    url_user_id,
+)
 
-STATUS_OK = {"status": "OK"}
 EDIT_OTHER_USERS = "edit_other_users"
 MANAGE_SYSTEM = "manage_system"
 CREATE_TOKEN = "create_user_access_token"

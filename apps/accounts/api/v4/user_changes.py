@@ -18,9 +18,7 @@ from apps.accounts.permissions import has_system_permission, require_self_or_per
 from apps.core.body import body_object
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
-from apps.core.views import MattermostView, request_session, session_user, url_user_id
-
-OK = {"status": "OK"}
+from apps.core.views import STATUS_OK, MattermostView, request_session, session_user, url_user_id
 
 
 def missing_user() -> AppError:
@@ -98,7 +96,7 @@ def deactivate(request: Request, raw_user_id: str) -> Response:
             401,
         )
     services.user_set_active(user=user, active=False)
-    return Response(OK)
+    return Response(STATUS_OK)
 
 
 class UserPatchView(MattermostView):
@@ -127,7 +125,7 @@ class UserActiveView(MattermostView):
         if user is None:
             raise missing_user()
         services.user_set_active(user=user, active=active)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class UserRolesView(MattermostView):
@@ -146,7 +144,7 @@ class UserRolesView(MattermostView):
         if user is None:
             raise missing_user()
         services.user_set_roles(user=user, roles=" ".join(dict.fromkeys(names)))
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class UserPasswordView(MattermostView):
@@ -171,7 +169,7 @@ class UserPasswordView(MattermostView):
             services.user_set_password(
                 user=actor, password=new_password, keep=request_session(request)
             )
-            return Response(OK)
+            return Response(STATUS_OK)
         user = selectors.user_get(target_id)
         needed = (
             "manage_system"
@@ -187,7 +185,7 @@ class UserPasswordView(MattermostView):
         if user is None:
             raise missing_user()
         services.user_set_password(user=user, password=new_password)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 urlpatterns = [

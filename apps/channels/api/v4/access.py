@@ -3,21 +3,12 @@ channel routes."""
 
 from __future__ import annotations
 
-from rest_framework.request import Request
-
 from apps.accounts.models import User
 from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE, Channel
 from apps.channels.permissions import has_channel_permission, require_channel_permission
 from apps.channels.selectors import channel_get, channel_member_get
 from apps.core.errors import AppError, permission_denied
 from apps.teams.permissions import has_team_permission
-
-# strconv.ParseBool's spellings of true, which Mattermost uses for its boolean parameters.
-GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
-
-
-def query_flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "") in GO_TRUE
 
 
 def missing_channel() -> AppError:

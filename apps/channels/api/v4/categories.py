@@ -35,10 +35,9 @@ from apps.channels.services import (
     category_delete,
 )
 from apps.core.errors import invalid_body_param, invalid_url_param, permission_denied
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import STATUS_OK, MattermostView, session_user, url_id, url_user_id
 from apps.teams.permissions import require_team_permission
 
-OK = {"status": "OK"}
 DISPLAY_NAME_MAX = 64  # the column's size in Mattermost
 
 CATEGORY_SCHEMA = {
@@ -267,7 +266,7 @@ class CategoryView(MattermostView):
     def delete(self, request: Request, user_id: str, team_id: str, category_id: str) -> Response:
         category, _, _ = _one_category(request, user_id, team_id, category_id)
         category_delete(category=category)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 _BASE = "users/<str:user_id>/teams/<str:team_id>/channels/categories"

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import ROLE_SYSTEM_GUEST, User
 from apps.accounts.permissions import has_system_permission, require_system_permission
-from apps.channels.api.v4.access import can_read_public, query_flag
+from apps.channels.api.v4.access import can_read_public
 from apps.channels.models import CHANNEL_OPEN, Channel
 from apps.channels.permissions import has_channel_permission
 from apps.channels.selectors import (
@@ -33,7 +33,7 @@ from apps.core.body import body_object, body_string_list, optional_str
 from apps.core.errors import AppError, invalid_body_param, invalid_url_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, session_user, url_id
+from apps.core.views import MattermostView, query_flag, session_user, url_id
 from apps.teams.api.v4.teams import team_name
 from apps.teams.permissions import has_team_permission, require_team_permission
 from apps.teams.selectors import team_get_by_name, team_member_get

@@ -18,7 +18,6 @@ from apps.channels import services
 from apps.channels.api.v4 import channel_lists
 from apps.channels.api.v4.access import (
     channel_or_404,
-    query_flag,
     require_editable,
     require_readable,
 )
@@ -34,12 +33,11 @@ from apps.core.body import body_object, body_string_list, optional_str
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, session_user, url_id
+from apps.core.views import STATUS_OK, MattermostView, query_flag, session_user, url_id
 from apps.teams.api.v4.teams import missing_team
 from apps.teams.permissions import has_team_permission, require_team_permission
 from apps.teams.selectors import team_get
 
-OK = {"status": "OK"}
 CHANNEL_ID = OpenApiParameter("channel_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 # Who may create a channel of each kind, in its team.
 CREATE_PERMISSIONS = {
@@ -235,7 +233,7 @@ class ChannelView(MattermostView):
         require_channel_permission(actor, channel.id, DELETE_PERMISSIONS[channel.type])
         if not query_flag(request, "permanent"):
             services.channel_archive(channel=channel, actor=actor)
-            return Response(OK)
+            return Response(STATUS_OK)
         if not settings.MATTERMOST.enable_api_channel_deletion:
             suffix = ".for_admin" if actor.is_system_admin else ""
             raise AppError(
@@ -246,7 +244,7 @@ class ChannelView(MattermostView):
             )
         require_system_permission(actor, "manage_system")
         services.channel_delete_permanently(channel=channel)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class ChannelPatchView(MattermostView):

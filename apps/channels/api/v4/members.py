@@ -44,10 +44,9 @@ from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
 from apps.core.roles import SYSTEM_GUEST
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import STATUS_OK, MattermostView, session_user, url_id, url_user_id
 from apps.teams.permissions import has_team_permission
 
-OK = {"status": "OK"}
 # Mattermost's limit on the users one request may add to a channel.
 MAX_USERS_ADDED = 1000
 
@@ -273,7 +272,7 @@ class ChannelMemberView(MattermostView):
             )
             require_channel_permission(actor, channel_id, manage)
         channel_member_remove(channel=channel, user=user, remover=actor)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 # Roles and preferences
@@ -291,7 +290,7 @@ class ChannelMemberRolesView(MattermostView):
         roles = body_roles(request, "roles")
         require_channel_permission(session_user(request), channel_id, "manage_channel_roles")
         channel_member_set_roles(member=member_or_404(channel_id, user_id), roles=roles)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class ChannelMemberSchemeRolesView(MattermostView):
@@ -314,7 +313,7 @@ class ChannelMemberSchemeRolesView(MattermostView):
         flags = body_scheme_flags(request)
         require_channel_permission(session_user(request), channel_id, "manage_channel_roles")
         channel_member_set_scheme_roles(member=member_or_404(channel_id, user_id), **flags)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class ChannelMemberNotifyPropsView(MattermostView):
@@ -333,7 +332,7 @@ class ChannelMemberNotifyPropsView(MattermostView):
             raise invalid_body_param("notify_props", "every value must be a string")
         require_self_or_permission(session_user(request), user_id, "edit_other_users")
         channel_member_update_notify_props(channel_id=channel_id, user_id=user_id, props=props)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 # Viewing

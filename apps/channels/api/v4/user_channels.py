@@ -25,8 +25,7 @@ from apps.channels.selectors import (
 from apps.channels.wire import channel_fields
 from apps.core.errors import AppError, invalid_url_param, permission_denied
 from apps.core.etag import etag_response, make_etag
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
-from apps.teams.api.v4.members import GO_TRUE
+from apps.core.views import GO_TRUE, MattermostView, session_user, url_id, url_user_id
 from apps.teams.permissions import has_team_permission, require_team_permission
 
 CHANNEL_LIST_SCHEMA = {"type": "array", "items": {"type": "object"}}

@@ -17,7 +17,7 @@ from apps.channels.permissions import has_channel_permission
 from apps.core.errors import permission_denied
 from apps.core.etag import etag_response, make_etag
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import STATUS_OK, MattermostView, session_user, url_id, url_user_id
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import (
     READ_CONTENT,
@@ -28,8 +28,6 @@ from apps.posts.reaction_selectors import (
 )
 from apps.posts.services.pins import post_set_pinned
 from apps.posts.wire import post_fields
-
-OK = {"status": "OK"}
 
 
 def post_list(posts: list[Post]) -> dict[str, Any]:
@@ -70,7 +68,7 @@ class PinView(MattermostView):
         if post is None or not can_read(actor, post.channel):
             raise permission_denied(actor.id, READ_CONTENT)
         post_set_pinned(post=post, pinned=self.pinned)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class UnpinView(PinView):

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.accounts.permissions import has_system_permission, require_self_or_permission
 from apps.accounts.selectors import user_get_or_404
-from apps.channels.api.v4.access import can_read_public, channel_or_404, query_flag
+from apps.channels.api.v4.access import can_read_public, channel_or_404
 from apps.channels.models import CHANNEL_OPEN, Channel
 from apps.channels.permissions import has_channel_permission
 from apps.channels.selectors import channel_member_get
@@ -27,7 +27,7 @@ from apps.core.errors import AppError, invalid_body_param, invalid_url_param, pe
 from apps.core.etag import client_has, etag_response, make_etag, not_modified
 from apps.core.ids import is_valid_id
 from apps.core.pagination import MAX_PER_PAGE, Page, page_from
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import MattermostView, query_flag, session_user, url_id, url_user_id
 from apps.posts import selectors
 from apps.posts.errors import missing_post
 from apps.posts.models import Post

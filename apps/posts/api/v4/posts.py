@@ -26,7 +26,7 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.events import Broadcast, publish
 from apps.core.ids import is_valid_id, new_id
-from apps.core.views import MattermostView, session_user, url_id
+from apps.core.views import GO_TRUE, STATUS_OK, MattermostView, session_user, url_id
 from apps.posts import services
 from apps.posts.api.v4.post_lists import PostView as PostReadView
 from apps.posts.models import Post
@@ -34,9 +34,7 @@ from apps.posts.services.edit import SYSTEM_TYPE_PREFIX
 from apps.posts.wire import post_fields
 from apps.teams.permissions import has_team_permission
 
-OK = {"status": "OK"}
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.STR, OpenApiParameter.PATH)
-GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 # Props only integrations (webhooks, bots) may set; a person's post loses them.
 INTEGRATION_PROPS = (
@@ -301,7 +299,7 @@ class PostView(PostReadView):
             services.post_delete_permanently(post=post, deleter=actor)
         else:
             services.post_delete(post=post, deleter=actor)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class PostPatchView(MattermostView):

@@ -19,7 +19,7 @@ from apps.core.body import body_object
 from apps.core.errors import AppError, invalid_body_param, invalid_url_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.roles import roles_grant
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import STATUS_OK, MattermostView, session_user, url_id, url_user_id
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import (
     READ_CONTENT,
@@ -35,8 +35,6 @@ from apps.posts.services.reactions import (
     reaction_delete,
     reaction_save,
 )
-
-OK = {"status": "OK"}
 
 
 def has_permission_by_post(user: User, post_id: str, permission: str) -> bool:
@@ -129,7 +127,7 @@ class ReactionView(MattermostView):
         if user_id != actor.id and not roles_grant(actor.role_names, "remove_others_reactions"):
             raise permission_denied(actor.id, "remove_others_reactions")
         reaction_delete(user_id=user_id, post_id=post_id, emoji_name=emoji_name)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 def _post_ids(request: Request) -> list[str]:

@@ -19,7 +19,7 @@ from apps.core.body import body_roles, body_scheme_flags, body_string_list
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.core.views import GO_TRUE, STATUS_OK, MattermostView, session_user, url_id, url_user_id
 from apps.teams.api.v4.member_serializers import (
     TEAM_MEMBER_LIST_SCHEMA,
     TEAM_MEMBER_SCHEMA,
@@ -43,10 +43,7 @@ from apps.teams.services import (
     team_members_add,
 )
 
-OK = {"status": "OK"}
 MAX_BATCH = 256  # Mattermost's MaxAddMembersBatch
-# strconv.ParseBool's spellings of true, which Mattermost uses for exclude_deleted_users.
-GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 
 
 def missing_team() -> AppError:
@@ -267,7 +264,7 @@ class TeamMemberView(MattermostView):
             require_team_permission(actor, team_id, "remove_user_from_team")
         team = team_or_404(team_id)
         team_member_leave(team=team, user=user_or_404(actor, user_id), remover=actor)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class TeamMemberRolesView(MattermostView):
@@ -283,7 +280,7 @@ class TeamMemberRolesView(MattermostView):
         roles = body_roles(request, "team_member_roles")
         require_team_permission(session_user(request), team_id, "manage_team_roles")
         team_member_set_roles(member=membership_or_404(team_id, user_id), roles=roles)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class TeamMemberSchemeRolesView(MattermostView):
@@ -307,7 +304,7 @@ class TeamMemberSchemeRolesView(MattermostView):
         flags = body_scheme_flags(request)
         require_team_permission(session_user(request), team_id, "manage_team_roles")
         team_member_set_scheme_roles(member=membership_or_404(team_id, user_id), **flags)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 urlpatterns: list[URLPattern] = [

@@ -17,7 +17,7 @@ from apps.accounts.permissions import has_system_permission, require_system_perm
 from apps.core.body import body_object, optional_bool, optional_str
 from apps.core.errors import AppError, invalid_body_param, invalid_url_param
 from apps.core.pagination import MAX_PER_PAGE, Page, page_from
-from apps.core.views import MattermostView, session_user, url_id
+from apps.core.views import STATUS_OK, MattermostView, query_flag, session_user, url_id
 from apps.teams import selectors, services
 from apps.teams.api.v4.serializers import (
     team_for_viewer,
@@ -34,9 +34,7 @@ from apps.teams.permissions import (
 )
 from apps.teams.validators import is_valid_team_name
 
-OK = {"status": "OK"}
 TEAM_ID = OpenApiParameter("team_id", OpenApiTypes.STR, OpenApiParameter.PATH)
-_TRUE = {"1", "t", "true"}
 
 # Text fields of a team a client sets on creation and on a full update.
 TEXT_FIELDS = ("display_name", "description", "company_name", "allowed_domains")
@@ -44,11 +42,6 @@ TEXT_FIELDS = ("display_name", "description", "company_name", "allowed_domains")
 
 def missing_team() -> AppError:
     return AppError("app.team.get.find.app_error", "No team has that id.", 404)
-
-
-def query_flag(request: Request, name: str) -> bool:
-    """A boolean query parameter, read like Go's strconv.ParseBool (anything else is false)."""
-    return request.query_params.get(name, "").lower() in _TRUE
 
 
 def team_or_404(team_id: str) -> Team:
@@ -230,7 +223,7 @@ class TeamView(MattermostView):
         actor, team = managed_team(request, team_id)
         if not query_flag(request, "permanent"):
             services.team_archive(team=team)
-            return Response(OK)
+            return Response(STATUS_OK)
         if not settings.MATTERMOST.enable_api_team_deletion:
             raise AppError(
                 "api.user.delete_team.not_enabled.app_error",
@@ -239,7 +232,7 @@ class TeamView(MattermostView):
             )
         require_system_permission(actor, "manage_system")
         services.team_delete_permanently(team=team)
-        return Response(OK)
+        return Response(STATUS_OK)
 
 
 class TeamPatchView(MattermostView):
