@@ -80,3 +80,68 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f":{self.emoji_name}: by {self.user_id} on {self.post_id}"
+
+
+class ThreadMembership(models.Model):
+    """A user's relation to a thread (a root post) for collapsed reply threads: whether they
+    follow it, up to when they have read it, and the mentions of them it holds unread."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="thread_memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="thread_memberships")
+    following = models.BooleanField(default=True)
+    last_viewed = models.BigIntegerField(default=0)
+    last_updated = models.BigIntegerField(default=now_ms)
+    unread_mentions = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "thread_memberships"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["post", "user"], name="thread_memberships_unique")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            # a user's followed threads, most recently active first
+            models.Index(
+                fields=["user", "following", "-last_updated"], name="thread_memberships_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in thread {self.post_id}"
+
+
+class FileInfo(models.Model):
+    """An uploaded file. It belongs to the channel it was uploaded to and, once a post names
+    it in ``file_ids``, to that post. ``path`` (and the thumbnail and preview paths of an
+    image) are names in Django's default storage."""
+
+    id = models.CharField(primary_key=True, max_length=26, default=new_id, editable=False)
+    creator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="files")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="files")
+    post_id = models.CharField(max_length=26, blank=True, default="")
+    create_at = models.BigIntegerField(default=now_ms)
+    update_at = models.BigIntegerField(default=now_ms)
+    delete_at = models.BigIntegerField(default=0)
+    path = models.CharField(max_length=512)
+    thumbnail_path = models.CharField(max_length=512, blank=True, default="")
+    preview_path = models.CharField(max_length=512, blank=True, default="")
+    name = models.CharField(max_length=256)
+    extension = models.CharField(max_length=64, blank=True, default="")
+    size = models.BigIntegerField(default=0)
+    mime_type = models.CharField(max_length=256, blank=True, default="")
+    width = models.IntegerField(default=0)
+    height = models.IntegerField(default=0)
+    has_preview_image = models.BooleanField(default=False)
+    mini_preview = models.BinaryField(null=True, blank=True)
+    remote_id = models.CharField(max_length=26, blank=True, default="")
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "file_infos"
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["post_id", "create_at"], name="file_infos_post"),
+            models.Index(fields=["channel", "-create_at"], name="file_infos_channel"),
+            models.Index(fields=["creator", "-create_at"], name="file_infos_creator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"file {self.name} ({self.id})"
