@@ -100,8 +100,15 @@ class MattermostTokenAuthentication(BaseAuthentication):
                 "A session token may only be sent in the URL by OAuth clients.",
                 401,
             )
-        if location is TokenLocation.COOKIE and not _passes_csrf(request, session):
-            raise session_expired("The request looks like a cross-site request forgery.")
+        if location is TokenLocation.COOKIE:
+            view = request.parser_context.get("view")
+            if getattr(view, "cookie_needs_xhr_header", False):
+                # API v3: a cookie counts only on requests a page's script made (any
+                # method); otherwise the request is simply anonymous.
+                if request.META.get("HTTP_X_REQUESTED_WITH", "") != "XMLHttpRequest":
+                    return None
+            elif not _passes_csrf(request, session):
+                raise session_expired("The request looks like a cross-site request forgery.")
         status_note_activity(user_id=user.id)
         return user, session
 

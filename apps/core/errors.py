@@ -8,6 +8,7 @@ JSON.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -219,8 +220,20 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
     return error_response(request, permission_denied())
 
 
+# API v3's router answered an unknown URL with the error JSON labelled as plain text and
+# without a request id; v3 clients only look at the status there.
+LEGACY_NOT_FOUND_PREFIX = "/api/v3/"
+
+
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_response(request, route_not_found(request.path))
+    error = route_not_found(request.path)
+    if request.path.startswith(LEGACY_NOT_FOUND_PREFIX):
+        return HttpResponse(
+            json.dumps(error_body(error)),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return error_response(request, error)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

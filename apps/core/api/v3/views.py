@@ -6,12 +6,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core.api.v3.base import V3View
 from apps.core.clock import now_ms
 from apps.core.config import V3_SERVER_VERSION
-from apps.core.views import MattermostView
 
 
-class GeneralPingView(MattermostView):
+class GeneralPingView(V3View):
     """v3 health check: the server version and its clock (a string, as v3 sent it)."""
 
     permission_classes = (AllowAny,)
