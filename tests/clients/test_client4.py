@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -14,24 +12,12 @@ import pytest
 from apps.accounts.models import User
 from apps.channels.models import Channel
 from apps.teams.services import team_create
-
-CLIENT_DIR = Path(__file__).resolve().parent / "node"
-
-
-def node_ready() -> bool:
-    return (
-        shutil.which("node") is not None
-        and (CLIENT_DIR / "node_modules/@mattermost/client").exists()
-    )
+from tests.clients.conftest import node_script
 
 
 @pytest.fixture
 def client4() -> Path:
-    if not node_ready():
-        if os.environ.get("CI"):
-            pytest.fail("node and tests/clients/node/node_modules are needed in CI (npm ci)")
-        pytest.skip("run `npm ci --prefix tests/clients/node` to test with Client4")
-    return CLIENT_DIR / "posts_flow.js"
+    return node_script("posts_flow.js", "@mattermost/client")
 
 
 @pytest.mark.django_db(transaction=True)
