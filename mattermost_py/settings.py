@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from apps.core.config import ConfigError, MattermostConfig, database_from_url
+from apps.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -199,10 +201,10 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
-}
+# JSON lines tagged with the request id by default; LOG_FORMAT=plain for a terminal.
+# Python warnings go through logging too, so every line has the same format.
+logging.captureWarnings(True)
+LOGGING = logging_config(
+    level=ENV.get("LOG_LEVEL", "INFO").upper(),
+    json_format=ENV.get("LOG_FORMAT", "json").lower() != "plain",
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -37,7 +38,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 3
     raise RuntimeError(f"{url} did not come up in {seconds}s")
 
 
-def start_server(tmp_path: Path, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
+def start_server(
+    tmp_path: Path, log: Path | None = None, **env: str
+) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("MM_", "DATABASE_URL"))}
     environ |= {"DATA_DIR": str(tmp_path), "GUNICORN_BIND": f"127.0.0.1:{port}", **env}
@@ -47,12 +50,13 @@ def start_server(tmp_path: Path, **env: str) -> tuple[str, subprocess.Popen[byte
         env=environ,
         check=True,
     )
+    output = log.open("wb") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "mattermost_py/gunicorn.conf.py"],
         cwd=ROOT,
         env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -144,3 +148,26 @@ def test_rate_limit_is_shared_by_worker_processes(tmp_path: Path, redis_url: str
         assert statuses == [200] * left + [429] * 5
     finally:
         stop(process)
+
+
+def test_logs_are_json_lines_carrying_the_request_id(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    base, process = start_server(tmp_path, log=log, GUNICORN_WORKERS="1")
+    try:
+        refused = requests.get(f"{base}/api/v4/users/me", timeout=5)
+    finally:
+        stop(process)
+    assert refused.status_code == 401
+    request_id = refused.headers["X-Request-Id"]
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "request_id"} <= set(entry) for entry in entries)
+    access = [
+        e for e in entries if e["logger"] == "gunicorn.access" and e["path"] == "/api/v4/users/me"
+    ]
+    assert len(access) == 1
+    assert access[0]["request_id"] == request_id
+    assert access[0]["status"] == "401"
+    assert access[0]["method"] == "GET"
+    assert any(
+        e["logger"] == "gunicorn.error" and "Booting worker" in e["message"] for e in entries
+    )

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from apps.core.config import SERVER_VERSION
 from apps.core.errors import AppError, error_response
 from apps.core.ids import new_id
+from apps.core.logs import REQUEST_ID
 
 BUILD_NUMBER = "dev"
 
@@ -59,6 +60,13 @@ class ApiContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = new_id()  # type: ignore[attr-defined]
+        request_id_token = REQUEST_ID.set(request.request_id)  # type: ignore[attr-defined]
+        try:
+            return self._serve(request)
+        finally:
+            REQUEST_ID.reset(request_id_token)
+
+    def _serve(self, request: HttpRequest) -> HttpResponse:
         collapse_slashes(request)
         config = settings.MATTERMOST
         if len(request.get_full_path()) > config.maximum_url_length:
