@@ -124,6 +124,7 @@ class TestThreadList:
         # After a cursor, Mattermost answers oldest first.
         assert ids(after=first.id) == [second.id, third.id]
         assert ids(before=UNKNOWN_ID) == []
+        assert ids(after="not an id at all " * 20) == []
         # A page of 0 is the store's page of 30, not an empty one.
         assert ids(per_page="0") == [third.id, second.id, first.id]
         # A new answer moves a thread to the top.
@@ -426,6 +427,7 @@ class TestFollowing:
         base = world.threads_url("me")
         bob = world.token(world.bob)
         assert_error(call(client, "put", f"{base}/{root.id}/following"), 401, EXPIRED)
+        assert_error(call(client, "put", f"{base}/nope/following", bob), 400, BAD_URL)
         assert_error(call(client, "put", f"{base}/{hidden.id}/following", bob), 403, FORBIDDEN)
         assert_error(call(client, "delete", f"{base}/{hidden.id}/following", bob), 403, FORBIDDEN)
         assert_error(call(client, "put", f"{base}/{reply.id}/following", bob), 404, NOT_FOLLOWED)
