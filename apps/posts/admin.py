@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from apps.accounts.models import User
-from apps.posts.models import Post, Reaction
+from apps.posts.models import Post, Reaction, ThreadMembership
 from apps.posts.services import post_delete
 
 SHORT_MESSAGE = 60
@@ -122,3 +122,24 @@ class ReactionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(ThreadMembership)
+class ThreadMembershipAdmin(admin.ModelAdmin):
+    """Who follows which thread. Only ``following`` is the operator's to change; the read
+    state and the mention count are the users' own."""
+
+    list_display = ("user", "post", "following", "unread_mentions", "last_viewed", "last_updated")
+    list_filter = ("following",)
+    list_select_related = ("user", "post")
+    search_fields = ("user__username", "post__id")
+    raw_id_fields = ("post", "user")
+    readonly_fields = ("last_viewed", "last_updated", "unread_mentions")
+    ordering = ("-last_updated",)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ThreadMembership | None = None
+    ) -> tuple[str, ...]:
+        # A membership stays the same user's in the same thread.
+        kept = ("post", "user") if obj is not None else ()
+        return (*kept, *self.readonly_fields)

@@ -160,8 +160,8 @@ def teams_of_user(user_id: str) -> list[Team]:
 
 @dataclass(frozen=True)
 class TeamUnread:
-    """What a user has not read in a team's channels. Thread counts stay 0: collapsed
-    threads are not tracked yet."""
+    """What a user has not read in a team's channels. The thread counts are filled in
+    only when asked for (``apps.posts.thread_selectors.thread_unreads_by_team``)."""
 
     team_id: str
     msg_count: int = 0

@@ -13,6 +13,13 @@ from apps.posts.services.edit import (
 from apps.posts.services.pins import post_set_pinned
 from apps.posts.services.reactions import reaction_delete, reaction_save
 from apps.posts.services.system_posts import system_post
+from apps.posts.services.threads import (
+    thread_mark_read,
+    thread_memberships_leave_channel,
+    thread_set_following,
+    thread_set_unread,
+    threads_mark_all_read,
+)
 from apps.posts.services.unread import ChannelUnreadAt, post_set_unread
 
 __all__ = [
@@ -31,4 +38,9 @@ __all__ = [
     "reaction_delete",
     "reaction_save",
     "system_post",
+    "thread_mark_read",
+    "thread_memberships_leave_channel",
+    "thread_set_following",
+    "thread_set_unread",
+    "threads_mark_all_read",
 ]

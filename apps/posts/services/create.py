@@ -17,6 +17,7 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.posts.models import Post
+from apps.posts.services.threads import thread_after_post
 from apps.posts.validators import hashtags_of, validate_post
 from apps.posts.wire import post_json
 
@@ -125,6 +126,7 @@ def post_create(
                 mention_count=F("mention_count") + 1,
                 mention_count_root=F("mention_count_root") + root_mention,
             )
+        thread_after_post(root=root, post=post, mentioned=mentions)
         # Posting means the author has read the channel up to their own post.
         channels_view(user_id=author.id, channel_ids=[channel.id])
     if pending_post_id:

@@ -26,6 +26,7 @@ from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
 from apps.posts.errors import missing_post
 from apps.posts.models import Post
+from apps.posts.services.threads import thread_reply_removed
 from apps.posts.validators import hashtags_of, validate_post
 from apps.posts.wire import post_json
 
@@ -183,9 +184,9 @@ def _touch_root(root_id: str, now: int) -> None:
 
 def post_delete(*, post: Post, deleter: User) -> Post:
     """Soft-delete the post and, for a thread's root, every reply: ``delete_at`` and
-    ``update_at`` become now and ``props.deleteBy`` names the deleter. Deleting a reply takes
-    it off its root's ``reply_count`` and bumps the root's ``update_at``. The channel's
-    message counters are left alone, as Mattermost does."""
+    ``update_at`` become now and ``props.deleteBy`` names the deleter. Deleting a reply
+    recounts its thread (see ``thread_reply_removed``) and bumps the root's ``update_at``.
+    The channel's message counters are left alone, as Mattermost does."""
     with transaction.atomic():
         current = Post.objects.select_for_update().filter(pk=post.pk, delete_at=0).first()
         if current is None:
@@ -210,10 +211,7 @@ def post_delete(*, post: Post, deleter: User) -> Post:
             row.update_at = now
         Post.objects.bulk_update(doomed, ["props", "delete_at", "update_at"], batch_size=500)
         if not current.is_root:
-            Post.objects.filter(pk=current.root_id).update(
-                reply_count=Greatest(F("reply_count") - 1, Value(0)),
-                update_at=Greatest(F("update_at"), Value(now)),
-            )
+            thread_reply_removed(reply=current, now=now)
         current.refresh_from_db()
     publish("post_deleted", {"post": snapshot}, Broadcast(channel_id=current.channel_id))
     return current
@@ -221,22 +219,19 @@ def post_delete(*, post: Post, deleter: User) -> Post:
 
 def post_delete_permanently(*, post: Post, deleter: User) -> None:
     """Remove the post for good, with its replies, their edit history and reactions. A
-    reply that was still alive comes off its root's ``reply_count``."""
+    reply that was still alive comes off its thread's totals (``thread_reply_removed``)."""
     with transaction.atomic():
         current = Post.objects.select_for_update().filter(pk=post.pk).first()
         if current is None:
             raise missing_post()
         snapshot = json.loads(post_json(current))
         snapshot["props"] = {**snapshot["props"], "deleteBy": deleter.id}
-        if not current.is_root and current.delete_at == 0 and current.original_id == "":
-            Post.objects.filter(pk=current.root_id).update(
-                reply_count=Greatest(F("reply_count") - 1, Value(0)),
-                update_at=Greatest(F("update_at"), Value(now_ms())),
-            )
         thread = Q(pk=current.pk) | Q(original_id=current.pk)
         if current.is_root and current.original_id == "":
             thread |= Q(root_id=current.pk)
         Post.objects.filter(thread).delete()
+        if not current.is_root and current.delete_at == 0 and current.original_id == "":
+            thread_reply_removed(reply=current, now=now_ms())
     publish(
         "post_deleted",
         {"post": json.dumps(snapshot, separators=(",", ":"))},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 
 from apps.accounts.models import User
@@ -46,6 +46,19 @@ def _mentions(user: User, post: Post, *, direct: bool) -> bool:
     return user.username.lower() in words or bool(words & (CHANNEL_WIDE | {"here"}))
 
 
+def posts_mentioning(user: User, posts: QuerySet[Post], *, direct: bool) -> list[Post]:
+    """The posts among ``posts`` that mention ``user``. Only posts by others that could
+    mention the user are read, not the whole history."""
+    candidates = posts.exclude(user_id=user.id)
+    if not direct:
+        candidates = candidates.filter(message__contains="@")
+    return [
+        item
+        for item in candidates.only("id", "user_id", "root_id", "message")
+        if _mentions(user, item, direct=direct)
+    ]
+
+
 def post_set_unread(*, user: User, post: Post) -> ChannelUnreadAt:
     """Make ``post`` and everything after it in its channel unread for ``user``: the
     member's ``last_viewed_at`` moves to just before the post, ``msg_count`` drops by the
@@ -62,16 +75,7 @@ def post_set_unread(*, user: User, post: Post) -> ChannelUnreadAt:
     last_viewed_at = post.create_at - 1
     unread = Post.objects.filter(channel_id=channel.id, create_at__gt=last_viewed_at, delete_at=0)
     counts = unread.aggregate(total=Count("id"), roots=Count("id", filter=Q(root_id="")))
-    # Only posts by others that could mention the user are read, not the whole history.
-    candidates = unread.exclude(user_id=user.id)
-    if channel.type != CHANNEL_DIRECT:
-        candidates = candidates.filter(message__contains="@")
-    direct = channel.type == CHANNEL_DIRECT
-    mentioned = [
-        item
-        for item in candidates.only("id", "user_id", "root_id", "message")
-        if _mentions(user, item, direct=direct)
-    ]
+    mentioned = posts_mentioning(user, unread, direct=channel.type == CHANNEL_DIRECT)
     totals = Channel.objects.filter(pk=OuterRef("channel_id"))
     with transaction.atomic():
         ChannelMember.objects.filter(pk=member.pk).update(

@@ -3,6 +3,8 @@ read in each team. Mounted through ``members.urlpatterns``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -15,6 +17,7 @@ from apps.accounts.permissions import (
 )
 from apps.core.errors import permission_denied
 from apps.core.views import MattermostView, session_user, url_id, url_user_id
+from apps.posts.thread_selectors import thread_unreads_by_team
 from apps.teams.api.v4.member_serializers import (
     TEAM_MEMBER_LIST_SCHEMA,
     TEAM_MEMBER_SCHEMA,
@@ -26,6 +29,7 @@ from apps.teams.api.v4.members import team_member_response
 from apps.teams.api.v4.serializers import teams_for_viewer
 from apps.teams.permissions import require_team_permission
 from apps.teams.selectors import (
+    TeamUnread,
     team_memberships_of_user,
     team_unread_for_user,
     team_unreads_for_user,
@@ -79,11 +83,27 @@ class UserTeamsUnreadView(MattermostView):
         user_id = url_user_id(request, user_id)
         if user_id != viewer.id:
             require_system_permission(viewer, "manage_system")
-        # include_collapsed_threads only adds thread counts, which stay 0 here.
         unreads = team_unreads_for_user(
             user_id=user_id, exclude_team_id=request.query_params.get("exclude_team", "")
         )
+        if request.query_params.get("include_collapsed_threads") == "true":
+            unreads = with_thread_counts(user_id, unreads)
         return Response([team_unread_json(unread) for unread in unreads])
+
+
+def with_thread_counts(user_id: str, unreads: list[TeamUnread]) -> list[TeamUnread]:
+    """The unread counts with the followed threads' counts of each team filled in."""
+    threads = thread_unreads_by_team(user_id=user_id, team_ids=[u.team_id for u in unreads])
+    return [
+        replace(
+            unread,
+            thread_count=threads[unread.team_id].thread_count,
+            thread_mention_count=threads[unread.team_id].thread_mention_count,
+        )
+        if unread.team_id in threads
+        else unread
+        for unread in unreads
+    ]
 
 
 class UserTeamUnreadView(MattermostView):
