@@ -1,4 +1,4 @@
-from apps.posts.api.v4 import pins_flags, post_lists, posts, reactions
+from apps.posts.api.v4 import files, pins_flags, post_lists, posts, reactions
 
 # post_lists first: its posts/ids must win over posts/<post_id> in posts.
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *posts.urlpatterns,
     *reactions.urlpatterns,
     *pins_flags.urlpatterns,
+    *files.urlpatterns,
 ]
