@@ -442,3 +442,12 @@ def test_images_over_the_resolution_limit_are_refused(
     response = upload(client, token, town_square.id, ("huge.png", huge))
     assert_error(response, 400, "api.file.upload_file.large_image_detailed.app_error")
     assert not FileInfo.objects.exists()
+
+
+def test_more_files_than_django_accepts(
+    client: Client, token: str, town_square: Channel, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [(f"{n}.txt", b"x") for n in range(3)]
+    assert_error(upload(client, token, town_square.id, *files), 400, READ_REQUEST)
+    assert not FileInfo.objects.exists()

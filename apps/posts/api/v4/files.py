@@ -13,6 +13,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpResponseBase
 from django.urls import URLPattern, path
@@ -376,10 +377,14 @@ def _uploadable_channel(actor: User, channel_id: str) -> Channel:
 
 
 def _parsed(request: Request) -> tuple[Any, Any]:
+    """The form fields and files; a body that cannot be read (or holds more fields or
+    files than Django's DATA_UPLOAD_* limits allow) is Mattermost's read_request error."""
     try:
         return request.POST, request.FILES
     except ParseError as error:
         raise _unreadable_request(str(error.detail)) from None
+    except SuspiciousOperation as error:
+        raise _unreadable_request(str(error)) from None
 
 
 def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[str]]:
