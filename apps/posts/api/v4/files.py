@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.crypto import constant_time_compare
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FileUploadParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -45,6 +45,7 @@ from apps.posts.models import FileInfo, Post
 
 FILE_ID = OpenApiParameter("file_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.STR, OpenApiParameter.PATH)
+DOWNLOAD = OpenApiParameter("download", OpenApiTypes.BOOL)
 BINARY = {(200, "*/*"): OpenApiTypes.BINARY}
 READ_CHANNEL = "read_channel"
 # Caching, as Mattermost sends it: downloads for a day, file metadata for thirty days.
@@ -157,11 +158,7 @@ def file_response(
 class FileView(MattermostView):
     """``GET /files/{file_id}``: the file itself (``?download=1`` forces a download)."""
 
-    @extend_schema(
-        operation_id="GetFile",
-        parameters=[FILE_ID, OpenApiParameter("download", OpenApiTypes.BOOL)],
-        responses=BINARY,
-    )
+    @extend_schema(operation_id="GetFile", parameters=[FILE_ID, DOWNLOAD], responses=BINARY)
     def get(self, request: Request, file_id: str) -> HttpResponseBase:
         info = readable_file(request, file_id)
         return file_response(
@@ -169,42 +166,44 @@ class FileView(MattermostView):
         )
 
 
-class FileThumbnailView(MattermostView):
-    @extend_schema(
-        operation_id="GetFileThumbnail",
-        parameters=[FILE_ID, OpenApiParameter("download", OpenApiTypes.BOOL)],
-        responses=BINARY,
-    )
+class FileRenditionView(MattermostView):
+    """A JPEG rendition of an image, ``/thumbnail`` or ``/preview``; other files have none."""
+
+    path_field = ""
+    no_rendition = ("", "")
+
     def get(self, request: Request, file_id: str) -> HttpResponseBase:
         info = readable_file(request, file_id)
-        if not info.thumbnail_path:
-            raise AppError(
-                "api.file.get_file_thumbnail.no_thumbnail.app_error",
-                "File doesn't have a thumbnail image.",
-                400,
-            )
-        return file_response(
-            info, info.thumbnail_path, RENDITION_TYPE, download=query_flag(request, "download")
-        )
+        path: str = getattr(info, self.path_field)
+        if not path:
+            raise AppError(*self.no_rendition, 400)
+        return file_response(info, path, RENDITION_TYPE, download=query_flag(request, "download"))
 
 
-class FilePreviewView(MattermostView):
-    @extend_schema(
-        operation_id="GetFilePreview",
-        parameters=[FILE_ID, OpenApiParameter("download", OpenApiTypes.BOOL)],
-        responses=BINARY,
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="GetFileThumbnail", parameters=[FILE_ID, DOWNLOAD], responses=BINARY
     )
-    def get(self, request: Request, file_id: str) -> HttpResponseBase:
-        info = readable_file(request, file_id)
-        if not info.preview_path:
-            raise AppError(
-                "api.file.get_file_preview.no_preview.app_error",
-                "File doesn't have a preview image.",
-                400,
-            )
-        return file_response(
-            info, info.preview_path, RENDITION_TYPE, download=query_flag(request, "download")
-        )
+)
+class FileThumbnailView(FileRenditionView):
+    path_field = "thumbnail_path"
+    no_rendition = (
+        "api.file.get_file_thumbnail.no_thumbnail.app_error",
+        "File doesn't have a thumbnail image.",
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="GetFilePreview", parameters=[FILE_ID, DOWNLOAD], responses=BINARY
+    )
+)
+class FilePreviewView(FileRenditionView):
+    path_field = "preview_path"
+    no_rendition = (
+        "api.file.get_file_preview.no_preview.app_error",
+        "File doesn't have a preview image.",
+    )
 
 
 class FileInfoView(MattermostView):
