@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from apps.core.config import ConfigError, MattermostConfig, database_from_url
+from apps.core.config import (
+    ConfigError,
+    MattermostConfig,
+    database_from_url,
+    file_storage_backend,
+)
 from apps.core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -159,12 +164,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# "default" holds uploaded files (FileSettings): DATA_DIR/files or an S3 bucket.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_backend(MATTERMOST, str(DATA_DIR / "files")),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Serve straight from the app folders when collectstatic has not run (development).
 WHITENOISE_USE_FINDERS = True
+
+# Uploads above this size are spooled to a temporary file, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,6 +9,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.posts.api.v4.files import public_urlpatterns as public_files
+
 API_VERSIONS = {
     "v4": "mattermost_py.urls_v4",
     "v3": "mattermost_py.urls_v3",
@@ -39,6 +41,8 @@ def schema_routes(version: str) -> list[URLPattern]:
 urlpatterns = [
     path("", TemplateView.as_view(template_name="index.html"), name="home"),
     path("admin/", admin.site.urls),
+    # Mattermost serves public file links at the site root, outside the API.
+    *public_files,
     *[api_namespace(version) for version in API_VERSIONS],
     *[route for version in API_VERSIONS for route in schema_routes(version)],
 ]

@@ -19,10 +19,17 @@ from typing import Any
 SERVER_VERSION = "10.3.0"
 # The last server generation that served /api/v3; its ping reports this version.
 V3_SERVER_VERSION = "4.10.0"
+# FileSettings.DriverName values we serve files with.
+FILE_DRIVER_LOCAL = "local"
+FILE_DRIVER_S3 = "amazons3"
+FILE_DRIVERS = (FILE_DRIVER_LOCAL, FILE_DRIVER_S3)
+# Mattermost's default S3 endpoint: AWS itself, where the SDK picks the regional host.
+AWS_S3_ENDPOINT = "s3.amazonaws.com"
 
 
-def _setting(env: str, default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"env": env, "doc": doc})
+def _setting(env: str, default: Any, doc: str, *, secret: bool = False) -> Any:
+    # A secret stays out of the dataclass's repr, so it never lands in a log or a traceback.
+    return field(default=default, repr=not secret, metadata={"env": env, "doc": doc})
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -103,6 +110,53 @@ class MattermostConfig:
         "MM_FILESETTINGS_MAXFILESIZE",
         104857600,
         "Largest file upload accepted, e.g. a profile image (413 above it).",
+    )
+    enable_file_attachments: bool = _setting(
+        "MM_FILESETTINGS_ENABLEFILEATTACHMENTS", True, "Let users upload files to channels."
+    )
+    enable_public_link: bool = _setting(
+        "MM_FILESETTINGS_ENABLEPUBLICLINK",
+        False,
+        "Let users share a file through a public link that needs no login.",
+    )
+    public_link_salt: str = _setting(
+        "MM_FILESETTINGS_PUBLICLINKSALT",
+        "",
+        "Salt of the public links' hashes (empty: derived from the secret key).",
+        secret=True,
+    )
+    file_driver_name: str = _setting(
+        "MM_FILESETTINGS_DRIVERNAME",
+        FILE_DRIVER_LOCAL,
+        "Where uploaded files are kept: local (a directory) or amazons3 (S3-compatible).",
+    )
+    file_directory: str = _setting(
+        "MM_FILESETTINGS_DIRECTORY",
+        "",
+        "Directory of the local driver (empty: files/ in the data directory).",
+    )
+    amazon_s3_access_key_id: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3ACCESSKEYID", "", "S3 access key id (empty: boto3's own lookup)."
+    )
+    amazon_s3_secret_access_key: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3SECRETACCESSKEY", "", "S3 secret access key.", secret=True
+    )
+    amazon_s3_bucket: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3BUCKET", "", "S3 bucket (required with amazons3)."
+    )
+    amazon_s3_path_prefix: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3PATHPREFIX", "", "Folder inside the bucket for every file."
+    )
+    amazon_s3_region: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3REGION", "", "S3 region (empty: the SDK's default)."
+    )
+    amazon_s3_endpoint: str = _setting(
+        "MM_FILESETTINGS_AMAZONS3ENDPOINT",
+        AWS_S3_ENDPOINT,
+        "S3 host[:port], e.g. minio:9000 for a self-hosted store.",
+    )
+    amazon_s3_ssl: bool = _setting(
+        "MM_FILESETTINGS_AMAZONS3SSL", True, "Talk to the S3 endpoint over HTTPS."
     )
     enable_user_access_tokens: bool = _setting(
         "MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS",
@@ -213,6 +267,13 @@ class MattermostConfig:
             raise ConfigError("MM_PASSWORDSETTINGS_MINIMUMLENGTH must be at least 5")
         if min(self.maximum_payload_size_bytes, self.maximum_url_length, self.max_file_size) < 1:
             raise ConfigError("payload, URL and file size limits must be positive")
+        if self.file_driver_name not in FILE_DRIVERS:
+            raise ConfigError(
+                f"MM_FILESETTINGS_DRIVERNAME must be one of {', '.join(FILE_DRIVERS)}, "
+                f"not {self.file_driver_name!r}"
+            )
+        if self.file_driver_name == FILE_DRIVER_S3 and not self.amazon_s3_bucket:
+            raise ConfigError("MM_FILESETTINGS_AMAZONS3BUCKET is required with amazons3")
 
     @property
     def trusted_proxy_headers(self) -> list[str]:
@@ -243,6 +304,36 @@ def documented_settings() -> list[tuple[str, Any, str]]:
         (f.metadata["env"], f.default, f.metadata["doc"])
         for f in dataclasses.fields(MattermostConfig)
     ]
+
+
+def file_storage_backend(config: MattermostConfig, default_directory: str) -> dict[str, Any]:
+    """Django STORAGES["default"] for the FileSettings: a local directory, or an
+    S3-compatible bucket through django-storages."""
+    if config.file_driver_name == FILE_DRIVER_LOCAL:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": config.file_directory or default_directory},
+        }
+    options: dict[str, Any] = {
+        "bucket_name": config.amazon_s3_bucket,
+        "location": config.amazon_s3_path_prefix.strip("/"),
+        "use_ssl": config.amazon_s3_ssl,
+        # Every name is unique (it holds the file id), and reads go through the server.
+        "file_overwrite": True,
+        "querystring_auth": False,
+        "default_acl": None,
+    }
+    if config.amazon_s3_access_key_id:
+        options["access_key"] = config.amazon_s3_access_key_id
+        options["secret_key"] = config.amazon_s3_secret_access_key
+    if config.amazon_s3_region:
+        options["region_name"] = config.amazon_s3_region
+    if config.amazon_s3_endpoint and config.amazon_s3_endpoint != AWS_S3_ENDPOINT:
+        scheme = "https" if config.amazon_s3_ssl else "http"
+        options["endpoint_url"] = f"{scheme}://{config.amazon_s3_endpoint}"
+        # Self-hosted stores (MinIO ...) rarely have a DNS name per bucket.
+        options["addressing_style"] = "path"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 def database_from_url(url: str, sqlite_default: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from apps.accounts.models import User
-from apps.posts.models import Post, Reaction, ThreadMembership
+from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.posts.services import post_delete
 
 SHORT_MESSAGE = 60
@@ -143,3 +143,28 @@ class ThreadMembershipAdmin(admin.ModelAdmin):
         # A membership stays the same user's in the same thread.
         kept = ("post", "user") if obj is not None else ()
         return (*kept, *self.readonly_fields)
+
+
+@admin.register(FileInfo)
+class FileInfoAdmin(admin.ModelAdmin):
+    """Uploaded files, read-only: they change only through their posts."""
+
+    list_display = ("name", "creator", "channel", "mime_type", "size", "post_id", "delete_at")
+    list_select_related = ("creator", "channel")
+    list_filter = ("channel__team",)
+    search_fields = ("name", "creator__username")
+    ordering = ("-create_at",)
+    exclude = ("mini_preview",)
+    readonly_fields = tuple(
+        field.name for field in FileInfo._meta.fields if field.name != "mini_preview"
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Removing a row would orphan its stored file; files go with their posts.
+        return False

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apps.posts.file_selectors import file_infos_for_posts
 from apps.posts.models import Post
 
 
-def post_fields(post: Post, *, reactions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The post's JSON object. ``reactions`` (already serialised) go into ``metadata``."""
+def post_fields(
+    post: Post,
+    *,
+    reactions: list[dict[str, Any]] | None = None,
+    files: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The post's JSON object. ``reactions`` and ``files`` (already serialised) go into
+    ``metadata``."""
     data: dict[str, Any] = {
         "id": post.id,
         "create_at": post.create_at,
@@ -39,10 +46,14 @@ def post_fields(post: Post, *, reactions: list[dict[str, Any]] | None = None) ->
     if post.remote_id:
         data["remote_id"] = post.remote_id
     if reactions:
-        data["metadata"] = {"reactions": reactions}
+        data["metadata"]["reactions"] = reactions
+    if files:
+        data["metadata"]["files"] = files
     return data
 
 
 def post_json(post: Post) -> str:
-    """The post as a compact JSON string: what ``posted`` and friends carry."""
-    return json.dumps(post_fields(post), separators=(",", ":"))
+    """The post as a compact JSON string: what ``posted`` and friends carry. Clients show
+    attachments from ``metadata.files``, so a post with files brings them (one query)."""
+    files = file_infos_for_posts([post]).get(post.id)
+    return json.dumps(post_fields(post, files=files), separators=(",", ":"))

@@ -17,6 +17,7 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError
 from apps.core.events import Broadcast, publish
 from apps.posts.models import Post
+from apps.posts.services.files import post_attach_files
 from apps.posts.services.threads import thread_after_post
 from apps.posts.validators import hashtags_of, validate_post
 from apps.posts.wire import post_json
@@ -114,6 +115,8 @@ def post_create(
             create_at=now,
             update_at=now,
         )
+        if file_ids:
+            post_attach_files(post)
         if root is not None:
             _count_reply(root, post)
         channel_record_post(channel_id=channel.id, create_at=now, is_root=root is None)

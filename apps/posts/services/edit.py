@@ -26,6 +26,11 @@ from apps.core.events import Broadcast, publish
 from apps.core.ids import new_id
 from apps.posts.errors import missing_post
 from apps.posts.models import Post
+from apps.posts.services.files import (
+    post_files_delete,
+    post_files_delete_permanently,
+    post_files_replace,
+)
 from apps.posts.services.threads import thread_reply_removed
 from apps.posts.validators import hashtags_of, validate_post
 from apps.posts.wire import post_json
@@ -132,6 +137,8 @@ def _edit(post: Post, changes: _Changes, *, archived_error: str) -> Post:
             **{f.attname: getattr(current, f.attname) for f in Post._meta.concrete_fields}
         )
         _apply(current, changes)
+        if changes.file_ids is not None:
+            current.file_ids = post_files_replace(post=current, previous=before.file_ids)
         validate_post(
             message=current.message,
             props=current.props,
@@ -210,6 +217,7 @@ def post_delete(*, post: Post, deleter: User) -> Post:
             row.delete_at = now
             row.update_at = now
         Post.objects.bulk_update(doomed, ["props", "delete_at", "update_at"], batch_size=500)
+        post_files_delete(post_ids=[row.id for row in doomed], now=now)
         if not current.is_root:
             thread_reply_removed(reply=current, now=now)
         current.refresh_from_db()
@@ -229,6 +237,9 @@ def post_delete_permanently(*, post: Post, deleter: User) -> None:
         thread = Q(pk=current.pk) | Q(original_id=current.pk)
         if current.is_root and current.original_id == "":
             thread |= Q(root_id=current.pk)
+        post_files_delete_permanently(
+            post_ids=Post.objects.filter(thread).values_list("id", flat=True)
+        )
         Post.objects.filter(thread).delete()
         if not current.is_root and current.delete_at == 0 and current.original_id == "":
             thread_reply_removed(reply=current, now=now_ms())

@@ -34,6 +34,7 @@ from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
 from apps.core.views import STATUS_OK, MattermostView, query_flag, session_user, url_id
+from apps.posts.file_selectors import channel_file_count
 from apps.teams.api.v4.teams import missing_team
 from apps.teams.permissions import has_team_permission, require_team_permission
 from apps.teams.selectors import team_get
@@ -326,10 +327,14 @@ class ChannelStatsView(MattermostView):
                 "channel_id": channel.id,
                 "member_count": members,
                 "guest_count": guests,
-                # Posts and files are not stored yet, so nothing is pinned or attached.
+                # Pins are not stored yet, so nothing is pinned.
                 "pinnedpost_count": 0,
                 # Mattermost sends -1 when the count is not asked for.
-                "files_count": -1 if query_flag(request, "exclude_files_count") else 0,
+                "files_count": (
+                    -1
+                    if query_flag(request, "exclude_files_count")
+                    else channel_file_count(channel.id)
+                ),
             }
         )
 

@@ -30,6 +30,7 @@ from apps.core.pagination import MAX_PER_PAGE, Page, page_from
 from apps.core.views import MattermostView, query_flag, session_user, url_id, url_user_id
 from apps.posts import selectors
 from apps.posts.errors import missing_post
+from apps.posts.file_selectors import FileInfosById, file_infos_for_posts
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import reactions_for_posts
 from apps.posts.services import post_set_unread
@@ -103,11 +104,16 @@ def post_list_json(
     stubs = set(participant_ids_for)
     if reactions is None:
         reactions = reactions_of_reacted(posts.values())
+    files = file_infos_for_posts(posts.values())
     body: dict[str, Any] = {
         "order": list(order),
         "posts": {
             post_id: _post_json(
-                post, posts, with_participants=post_id in stubs, reactions=reactions
+                post,
+                posts,
+                with_participants=post_id in stubs,
+                reactions=reactions,
+                files=files,
             )
             for post_id, post in posts.items()
         },
@@ -133,9 +139,12 @@ def _post_json(
     *,
     with_participants: bool = False,
     reactions: ReactionsById | None = None,
+    files: FileInfosById | None = None,
     root_reply_count: int | None = None,
 ) -> dict[str, Any]:
-    data = post_fields(post, reactions=(reactions or {}).get(post.id))
+    data = post_fields(
+        post, reactions=(reactions or {}).get(post.id), files=(files or {}).get(post.id)
+    )
     if not post.is_root:
         root = posts.get(post.root_id)
         if root is not None:
@@ -344,6 +353,7 @@ class PostView(MattermostView):
                 {},
                 root_reply_count=counts.get(post.root_id),
                 reactions=reactions_of_reacted([post]),
+                files=file_infos_for_posts([post]),
             )
 
         return etag_response(request, etag, body)
@@ -394,8 +404,10 @@ class PostsByIdsView(MattermostView):
         by_id = {post.id: post for post in posts}
         missing_roots = {p.root_id for p in posts if p.root_id and p.root_id not in by_id}
         counts = selectors.reply_counts_of_roots(missing_roots)
+        files = file_infos_for_posts(posts)
         body = [
-            _post_json(post, by_id, root_reply_count=counts.get(post.root_id)) for post in posts
+            _post_json(post, by_id, root_reply_count=counts.get(post.root_id), files=files)
+            for post in posts
         ]
         return Response(body, headers={"First-Inaccessible-Post-Time": "0"})
 

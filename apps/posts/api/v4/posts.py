@@ -29,6 +29,7 @@ from apps.core.ids import is_valid_id, new_id
 from apps.core.views import GO_TRUE, STATUS_OK, MattermostView, session_user, url_id
 from apps.posts import services
 from apps.posts.api.v4.post_lists import PostView as PostReadView
+from apps.posts.file_selectors import file_infos_for_posts
 from apps.posts.models import Post
 from apps.posts.services.edit import SYSTEM_TYPE_PREFIX
 from apps.posts.wire import post_fields
@@ -80,7 +81,7 @@ def _client_props(props: dict[str, Any] | None, author: User) -> dict[str, Any] 
 
 
 def post_for_client(post: Post) -> dict[str, Any]:
-    data = post_fields(post)
+    data = post_fields(post, files=file_infos_for_posts([post]).get(post.id))
     data["props"] = {k: v for k, v in data["props"].items() if k not in HIDDEN_PROPS}
     return data
 

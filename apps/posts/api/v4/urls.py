@@ -1,4 +1,4 @@
-from apps.posts.api.v4 import pins_flags, post_lists, posts, reactions, threads
+from apps.posts.api.v4 import files, pins_flags, post_lists, posts, reactions, threads
 
 # post_lists first: its posts/ids must win over posts/<post_id> in posts.
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *reactions.urlpatterns,
     *pins_flags.urlpatterns,
     *threads.urlpatterns,
+    *files.urlpatterns,
 ]
