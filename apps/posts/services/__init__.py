@@ -7,6 +7,7 @@ from apps.posts.services.edit import (
     missing_post,
     post_delete,
     post_delete_permanently,
+    post_edit_message,
     post_patch,
     post_update,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "post_create",
     "post_delete",
     "post_delete_permanently",
+    "post_edit_message",
     "post_patch",
     "post_set_pinned",
     "post_set_unread",
