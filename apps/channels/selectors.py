@@ -238,6 +238,17 @@ def channels_search_public(*, team_id: str, term: str) -> list[Channel]:
     return list(channels_public_of_team(team_id).filter(_matching(term))[:SEARCH_LIMIT])
 
 
+def channels_public_not_joined(*, team_id: str, user_id: str) -> QuerySet[Channel]:
+    """The team's live public channels ``user_id`` does not belong to, in listing order."""
+    return channels_public_of_team(team_id).exclude(_member_of(user_id))
+
+
+def channels_search_public_not_joined(*, team_id: str, user_id: str, term: str) -> list[Channel]:
+    """The search for channels to join: public channels of the team ``user_id`` is not in."""
+    channels = channels_public_not_joined(team_id=team_id, user_id=user_id)
+    return list(channels.filter(_matching(term))[:SEARCH_LIMIT])
+
+
 def channels_search_public_joined(*, team_id: str, user_id: str, term: str) -> list[Channel]:
     """The search for those who may not list the team's channels: only the public
     channels they belong to."""
@@ -275,6 +286,13 @@ def channel_member_counts(channel_id: str) -> tuple[int, int]:
         members=Count("pk"), guests=Count("pk", filter=Q(scheme_guest=True))
     )
     return counts["members"], counts["guests"]
+
+
+def channel_members_with_users(*, channel_id: str, limit: int) -> list[ChannelMember]:
+    """Up to ``limit`` members of the channel whose accounts are active, with their users
+    loaded, by username, in one query."""
+    members = ChannelMember.objects.filter(channel_id=channel_id, user__delete_at=0)
+    return list(members.select_related("user").order_by("user__username")[: max(limit, 0)])
 
 
 def channel_ids_joined(*, user_id: str, channel_ids: list[str]) -> set[str]:

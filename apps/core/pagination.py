@@ -36,6 +36,23 @@ class Page:
         return list(queryset[self.offset : self.offset + self.per_page])
 
 
+@dataclass(frozen=True)
+class RowWindow(Page):
+    """``per_page`` rows starting at row ``start``: API v3 counts its offsets in rows,
+    not in pages."""
+
+    start: int = 0
+
+    @property
+    def offset(self) -> int:
+        return self.start
+
+
+def rows_from(offset: int, limit: int) -> Page:
+    """The window of an API v3 ``{offset}/{limit}`` URL, the limit clamped like v4's."""
+    return RowWindow(per_page=min(limit, MAX_PER_PAGE), start=offset)
+
+
 def _integer(raw: str | None) -> int | None:
     if raw is None or not _INTEGER.fullmatch(raw):
         return None

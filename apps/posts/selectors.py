@@ -79,6 +79,70 @@ def thread_posts_of_roots(
     return list(Post.objects.filter(match, channel_id=channel_id, delete_at=0))
 
 
+def posts_with_threads(
+    channel_id: str, page: list[Post], *, roots_of: Iterable[str], skip_threads: bool
+) -> dict[str, Post]:
+    """The page's posts plus the roots ``roots_of`` names and, unless ``skip_threads``,
+    every other post of those threads, in one query."""
+    posts = {
+        post.id: post
+        for post in thread_posts_of_roots(
+            channel_id=channel_id, root_ids=roots_of, with_replies=not skip_threads
+        )
+    }
+    posts.update((post.id, post) for post in page)
+    return posts
+
+
+def channel_page_with_threads(
+    channel_id: str, page: Page, *, skip_threads: bool, collapsed: bool, include_deleted: bool
+) -> tuple[list[Post], dict[str, Post]]:
+    """A page of the channel's posts, newest first, and the posts a ``PostList`` of it
+    holds: the page and the threads of its replies (its roots only when collapsed)."""
+    rows = channel_posts_page(
+        channel_id=channel_id, page=page, collapsed=collapsed, include_deleted=include_deleted
+    )
+    if collapsed:
+        return rows, {post.id: post for post in rows}
+    roots = [post.root_id for post in rows if post.root_id]
+    return rows, posts_with_threads(channel_id, rows, roots_of=roots, skip_threads=skip_threads)
+
+
+def channel_page_beside_post(
+    channel_id: str,
+    post_id: str,
+    page: Page,
+    *,
+    before: bool,
+    skip_threads: bool,
+    collapsed: bool,
+    include_deleted: bool = False,
+) -> tuple[list[Post], dict[str, Post]]:
+    """A page of the posts before (or after) ``post_id``, newest first, and the posts a
+    ``PostList`` of it holds: around a post, the threads of the page's roots come too."""
+    rows = channel_posts_beside(
+        channel_id=channel_id,
+        post_id=post_id,
+        before=before,
+        page=page,
+        collapsed=collapsed,
+        include_deleted=include_deleted,
+    )
+    ids = [post.id for post in rows] + [post.root_id for post in rows if post.root_id]
+    return rows, posts_with_threads(channel_id, rows, roots_of=ids, skip_threads=skip_threads)
+
+
+def channel_changes_since(
+    *, channel_id: str, since: int, collapsed: bool = False
+) -> tuple[list[Post], dict[str, Post]]:
+    """The posts changed after ``since``, newest first, and the posts a ``PostList`` of
+    them holds: those posts and the roots of the changed replies."""
+    changed = channel_posts_since(channel_id=channel_id, since=since, collapsed=collapsed)
+    roots = [post.root_id for post in changed if post.root_id]
+    posts = posts_with_threads(channel_id, changed, roots_of=roots, skip_threads=True)
+    return sorted(changed, key=lambda p: (p.create_at, p.id), reverse=True), posts
+
+
 def channel_post_id_beside_time(
     *, channel_id: str, time: int, before: bool, collapsed: bool = False
 ) -> str:
@@ -105,6 +169,15 @@ def live_post_get(post_id: str, *, include_deleted: bool = False) -> Post | None
     if not include_deleted:
         posts = posts.filter(delete_at=0)
     return posts.first()
+
+
+def post_in_thread(*, post_id: str, root_id: str) -> bool:
+    """Whether ``post_id`` is a live post of the thread of ``root_id`` (the root or a reply)."""
+    return (
+        Post.objects.filter(pk=post_id, delete_at=0)
+        .filter(Q(pk=root_id) | Q(root_id=root_id))
+        .exists()
+    )
 
 
 def posts_by_ids(post_ids: Iterable[str]) -> list[Post]:

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from apps.accounts.models import User
 from apps.core.errors import AppError
 
 MESSAGE_MAX_RUNES = 16383
@@ -17,6 +18,16 @@ HASHTAGS_MAX_RUNES = 1000
 CUSTOM_TYPE_PREFIX = "custom_"
 SYSTEM_TYPE_PREFIX = "system_"
 HASHTAG_RE = re.compile(r"(?<![\w#])#([A-Za-z][\w.\-]{2,})")
+# Props only integrations (webhooks, bots) may set; a person's post loses them.
+INTEGRATION_PROPS = (
+    "from_webhook",
+    "override_username",
+    "override_icon_url",
+    "override_icon_emoji",
+    "webhook_display_name",
+)
+# Props the server uses internally and never shows a client.
+HIDDEN_PROPS = ("add_channel_member", "force_notification")
 
 
 def _invalid(what: str, message: str) -> AppError:
@@ -52,3 +63,17 @@ def hashtags_of(message: str) -> str:
         tags.pop()
         joined = " ".join(tags)
     return joined
+
+
+def client_props(props: dict[str, Any] | None, author: User) -> dict[str, Any] | None:
+    """Props as a client may set them: never the internal ones, and the integration-only
+    ones only for bots."""
+    if props is None:
+        return None
+    drop = HIDDEN_PROPS if author.is_bot else (*HIDDEN_PROPS, *INTEGRATION_PROPS)
+    return {key: value for key, value in props.items() if key not in drop}
+
+
+def visible_props(props: dict[str, Any] | None) -> dict[str, Any]:
+    """The props a client is shown: all but the server's internal ones."""
+    return {key: value for key, value in (props or {}).items() if key not in HIDDEN_PROPS}

@@ -1,3 +1,5 @@
+"""Fixtures of the posts tests."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from apps.channels.models import Channel
 from apps.channels.services import channel_create
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
+from tests.channels.v3_setup import v3  # noqa: F401  (the API v3 world)
 from tests.helpers import forget_join_notices
 
 

@@ -24,6 +24,7 @@ from apps.channels.models import (
 )
 from apps.channels.selectors import (
     channel_get_unteamed,
+    channel_member_counts,
     channel_member_get,
     channel_member_ids_outside_team,
     channel_name_in_use,
@@ -498,6 +499,24 @@ def channel_member_remove(*, channel: Channel, user: User, remover: User | None 
     with transaction.atomic():
         _remove(channel, user.id, remover.id)
         post_member_removed(channel=channel, user=user, remover=remover)
+
+
+def channel_leave(*, channel: Channel, user: User) -> None:
+    """``user`` leaves ``channel`` (API v3's leave): never a direct or group message, and
+    never as the last member of a private channel, whom nobody could let back in."""
+    if _is_unteamed(channel):
+        raise AppError(
+            "api.channel.leave.direct.app_error",
+            "Nobody can leave a direct or group message.",
+            400,
+        )
+    if channel.type == CHANNEL_PRIVATE and channel_member_counts(channel.id)[0] == 1:
+        raise AppError(
+            "api.channel.leave.last_member.app_error",
+            "The last member of a private channel cannot leave it.",
+            400,
+        )
+    channel_member_remove(channel=channel, user=user)
 
 
 def channel_move(

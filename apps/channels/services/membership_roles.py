@@ -12,7 +12,13 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.selectors import user_get
 from apps.channels.member_wire import channel_member_event_json
-from apps.channels.models import Channel, ChannelMember
+from apps.channels.models import (
+    CHANNEL_DIRECT,
+    CHANNEL_GROUP,
+    CHANNEL_OPEN,
+    Channel,
+    ChannelMember,
+)
 from apps.channels.selectors import channel_member_get, channel_read_states
 from apps.channels.services.members import channel_member_add
 from apps.channels.services.unread import channels_view
@@ -32,6 +38,23 @@ def missing_channel_member() -> AppError:
 
 
 # Joining
+
+
+def channel_check_accepts_members(channel: Channel) -> None:
+    """Only live public and private channels take new members."""
+    if channel.type in (CHANNEL_DIRECT, CHANNEL_GROUP):
+        raise AppError(
+            "api.channel.add_user_to_channel.type.app_error",
+            "Members cannot be added to direct or group message channels.",
+            400,
+        )
+    if channel.delete_at:
+        # Mattermost 10 no longer checks this; its earlier releases refused with this id.
+        raise AppError(
+            "api.channel.add_user_to_channel.deleted.app_error",
+            "The channel is archived; nobody can be added to it.",
+            400,
+        )
 
 
 def channel_member_add_checked(
@@ -73,6 +96,28 @@ def channel_member_add_checked(
         member = channel_member_add(channel=channel, user=user)
         post_member_added(channel=channel, user=user, actor=actor or user)
     return member
+
+
+def channel_join(*, channel: Channel, user: User) -> ChannelMember:
+    """``user`` joins ``channel`` themself (permissions are the caller's job), as
+    Mattermost's JoinChannel: a member stays as they are; otherwise only a live public
+    channel can be joined, and the channel is told."""
+    member = channel_member_get(channel_id=channel.id, user_id=user.id)
+    if member is not None:
+        return member
+    if channel.type != CHANNEL_OPEN:
+        raise AppError(
+            "api.channel.join_channel.permissions.app_error",
+            "Only public channels can be joined; a private one needs an invitation.",
+            400,
+        )
+    if channel.delete_at:
+        raise AppError(
+            "api.channel.join_user_to_channel.deleted.app_error",
+            "An archived channel cannot be joined.",
+            400,
+        )
+    return channel_member_add_checked(channel=channel, user_id=user.id, actor=user)
 
 
 # Leaving

@@ -7,6 +7,7 @@ from apps.posts.services.edit import (
     missing_post,
     post_delete,
     post_delete_permanently,
+    post_edit_message,
     post_patch,
     post_update,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "post_create",
     "post_delete",
     "post_delete_permanently",
+    "post_edit_message",
     "post_files_delete",
     "post_files_delete_permanently",
     "post_files_replace",

@@ -114,6 +114,18 @@ def post_patch(
     )
 
 
+def post_edit_message(*, post: Post, message: str) -> Post:
+    """Change only the post's message (API v3's update, which ignores every other field).
+    The edit time limit applies when the message really changes."""
+    if message != post.message and edit_time_limit_passed(post):
+        raise _time_limit_error()
+    return _edit(
+        post,
+        _Changes(message=message),
+        archived_error="api.post.update_post.can_not_update_post_in_deleted.error",
+    )
+
+
 def _edit(post: Post, changes: _Changes, *, archived_error: str) -> Post:
     with transaction.atomic():
         current = Post.objects.select_for_update().filter(pk=post.pk).first()

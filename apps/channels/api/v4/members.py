@@ -16,8 +16,6 @@ from apps.accounts.permissions import require_self_or_permission
 from apps.accounts.selectors import user_get_or_404
 from apps.channels.member_wire import channel_member_fields
 from apps.channels.models import (
-    CHANNEL_DIRECT,
-    CHANNEL_GROUP,
     CHANNEL_OPEN,
     CHANNEL_PRIVATE,
     Channel,
@@ -31,6 +29,7 @@ from apps.channels.selectors import (
     channel_members_page,
 )
 from apps.channels.services import (
+    channel_check_accepts_members,
     channel_member_add_checked,
     channel_member_remove,
     channel_member_set_roles,
@@ -120,19 +119,7 @@ def _users_to_add(data: dict[str, Any]) -> list[str]:
 def _check_channel_accepts_members(actor: User, channel: Channel) -> None:
     if SYSTEM_GUEST in actor.role_names:
         require_channel_permission(actor, channel.id, "read_channel")
-    if channel.type in (CHANNEL_DIRECT, CHANNEL_GROUP):
-        raise AppError(
-            "api.channel.add_user_to_channel.type.app_error",
-            "Members cannot be added to direct or group message channels.",
-            400,
-        )
-    if channel.delete_at:
-        # Mattermost 10 no longer checks this; its earlier releases refused with this id.
-        raise AppError(
-            "api.channel.add_user_to_channel.deleted.app_error",
-            "The channel is archived; nobody can be added to it.",
-            400,
-        )
+    channel_check_accepts_members(channel)
 
 
 def _add_members(actor: User, channel: Channel, user_ids: list[str]) -> list[ChannelMember]:

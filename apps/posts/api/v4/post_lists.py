@@ -160,21 +160,6 @@ def _newest_first(posts: Iterable[Post]) -> list[str]:
     return [post.id for post in sorted(posts, key=lambda p: (p.create_at, p.id), reverse=True)]
 
 
-def _with_threads(
-    channel_id: str, page: list[Post], *, roots_of: Iterable[str], skip_threads: bool
-) -> dict[str, Post]:
-    """The page's posts plus the roots ``roots_of`` names and, unless ``skip_threads``,
-    every other post of those threads, in one query."""
-    posts = {
-        post.id: post
-        for post in selectors.thread_posts_of_roots(
-            channel_id=channel_id, root_ids=roots_of, with_replies=not skip_threads
-        )
-    }
-    posts.update((post.id, post) for post in page)
-    return posts
-
-
 def _cursor_after(channel_id: str, order: list[Post], *, collapsed: bool) -> str:
     if not order:
         return ""
@@ -198,41 +183,6 @@ def channel_posts_etag(channel_id: str, *, collapsed: bool) -> str:
     if last is None:
         last = now_ms()
     return make_etag(last)
-
-
-def _latest_page(
-    channel_id: str, page: Page, *, skip_threads: bool, collapsed: bool, include_deleted: bool
-) -> tuple[list[Post], dict[str, Post]]:
-    rows = selectors.channel_posts_page(
-        channel_id=channel_id, page=page, collapsed=collapsed, include_deleted=include_deleted
-    )
-    if collapsed:
-        return rows, {post.id: post for post in rows}
-    roots = [post.root_id for post in rows if post.root_id]
-    return rows, _with_threads(channel_id, rows, roots_of=roots, skip_threads=skip_threads)
-
-
-def _beside_page(
-    channel_id: str,
-    post_id: str,
-    page: Page,
-    *,
-    before: bool,
-    skip_threads: bool,
-    collapsed: bool,
-    include_deleted: bool = False,
-) -> tuple[list[Post], dict[str, Post]]:
-    rows = selectors.channel_posts_beside(
-        channel_id=channel_id,
-        post_id=post_id,
-        before=before,
-        page=page,
-        collapsed=collapsed,
-        include_deleted=include_deleted,
-    )
-    # Around a post, the threads of the page's roots come along too.
-    ids = [post.id for post in rows] + [post.root_id for post in rows if post.root_id]
-    return rows, _with_threads(channel_id, rows, roots_of=ids, skip_threads=skip_threads)
 
 
 class ChannelPostsView(MattermostView):
@@ -276,7 +226,7 @@ class ChannelPostsView(MattermostView):
             return not_modified(etag)
         pivot = after or before
         if pivot:
-            rows, posts = _beside_page(
+            rows, posts = selectors.channel_page_beside_post(
                 channel.id,
                 pivot,
                 page,
@@ -286,7 +236,7 @@ class ChannelPostsView(MattermostView):
                 include_deleted=include_deleted,
             )
         else:
-            rows, posts = _latest_page(
+            rows, posts = selectors.channel_page_with_threads(
                 channel.id,
                 page,
                 skip_threads=skip_threads,
@@ -318,12 +268,10 @@ class ChannelPostsView(MattermostView):
     def _since(channel_id: str, since: int, *, collapsed: bool) -> dict[str, Any]:
         """Everything changed after ``since`` (no cursors, no etag): the changed posts in
         ``order``, their roots in ``posts`` only."""
-        changed = selectors.channel_posts_since(
+        changed, posts = selectors.channel_changes_since(
             channel_id=channel_id, since=since, collapsed=collapsed
         )
-        roots = [post.root_id for post in changed if post.root_id]
-        posts = _with_threads(channel_id, changed, roots_of=roots, skip_threads=True)
-        return post_list_json(_newest_first(changed), posts)
+        return post_list_json([post.id for post in changed], posts)
 
 
 class PostView(MattermostView):
@@ -539,7 +487,7 @@ class UnreadPostsView(MattermostView):
             if client_has(request, etag):
                 return not_modified(etag)
             headers["ETag"] = etag
-            rows, posts = _latest_page(
+            rows, posts = selectors.channel_page_with_threads(
                 channel.id,
                 Page(page=0, per_page=limit_before),
                 skip_threads=skip_threads,
@@ -589,7 +537,7 @@ class UnreadPostsView(MattermostView):
             posts.update((item.id, item) for item in thread.posts)
         rows = [first]
         for before, size in ((True, limit_before), (False, limit_after - 1)):
-            side, side_posts = _beside_page(
+            side, side_posts = selectors.channel_page_beside_post(
                 channel_id,
                 first.id,
                 Page(page=0, per_page=size),

@@ -18,8 +18,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.accounts.permissions import has_system_permission, require_system_permission
-from apps.channels.models import CHANNEL_OPEN
-from apps.channels.permissions import has_channel_permission, require_channel_permission
+from apps.channels.permissions import require_channel_permission
 from apps.channels.selectors import channel_get
 from apps.core.body import body_object, optional_bool, optional_map, optional_str
 from apps.core.clock import now_ms
@@ -31,22 +30,13 @@ from apps.posts import services
 from apps.posts.api.v4.post_lists import PostView as PostReadView
 from apps.posts.file_selectors import file_infos_for_posts
 from apps.posts.models import Post
+from apps.posts.permissions import require_create_post
 from apps.posts.services.edit import SYSTEM_TYPE_PREFIX
+from apps.posts.validators import client_props, visible_props
 from apps.posts.wire import post_fields
-from apps.teams.permissions import has_team_permission
 
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
-# Props only integrations (webhooks, bots) may set; a person's post loses them.
-INTEGRATION_PROPS = (
-    "from_webhook",
-    "override_username",
-    "override_icon_url",
-    "override_icon_emoji",
-    "webhook_display_name",
-)
-# Props the server uses internally and never shows a client.
-HIDDEN_PROPS = ("add_channel_member", "force_notification")
 EPHEMERAL_TYPE = "system_ephemeral"
 
 
@@ -71,18 +61,9 @@ def _optional_int(data: dict[str, Any], name: str) -> int | None:
     return value
 
 
-def _client_props(props: dict[str, Any] | None, author: User) -> dict[str, Any] | None:
-    """Props as a client may set them: never the internal ones, and the integration-only
-    ones only for bots."""
-    if props is None:
-        return None
-    drop = HIDDEN_PROPS if author.is_bot else (*HIDDEN_PROPS, *INTEGRATION_PROPS)
-    return {key: value for key, value in props.items() if key not in drop}
-
-
 def post_for_client(post: Post) -> dict[str, Any]:
     data = post_fields(post, files=file_infos_for_posts([post]).get(post.id))
-    data["props"] = {k: v for k, v in data["props"].items() if k not in HIDDEN_PROPS}
+    data["props"] = visible_props(data["props"])
     return data
 
 
@@ -92,22 +73,6 @@ def _set_online(request: Request) -> bool:
 
 
 # Permissions
-
-
-def _require_create_post(actor: User, channel_id: str) -> None:
-    """``create_post`` on the channel, or for a public channel ``create_post_public`` on its
-    team (``api4/post_utils.go``)."""
-    if has_channel_permission(actor, channel_id, "create_post"):
-        return
-    channel = channel_get(channel_id)
-    if (
-        channel is not None
-        and channel.type == CHANNEL_OPEN
-        and channel.team_id is not None
-        and has_team_permission(actor, channel.team_id, "create_post_public")
-    ):
-        return
-    raise permission_denied(actor.id, "create_post")
 
 
 def _require_upload_for_new_files(actor: User, post: Post, file_ids: list[str] | None) -> None:
@@ -152,7 +117,7 @@ class PostsView(MattermostView):
             raise AppError("model.post.is_valid.root_id.app_error", "root_id is not valid.", 400)
         pending_post_id = optional_str(data, "pending_post_id") or ""
         post_type = optional_str(data, "type") or ""
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         create_at = _optional_int(data, "create_at")
         if create_at is not None and (
@@ -160,7 +125,7 @@ class PostsView(MattermostView):
         ):
             create_at = None
 
-        _require_create_post(actor, channel_id)
+        require_create_post(actor, channel_id)
         if file_ids:
             require_channel_permission(actor, channel_id, "upload_file")
         channel = channel_get(channel_id)
@@ -249,7 +214,7 @@ class PostView(PostReadView):
         # As in Mattermost, a missing message, is_pinned or has_reactions means ""/false;
         # missing props or file_ids keep the post's own.
         message = optional_str(data, "message") or ""
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         is_pinned = optional_bool(data, "is_pinned") or False
         has_reactions = optional_bool(data, "has_reactions") or False
@@ -315,7 +280,7 @@ class PostPatchView(MattermostView):
         actor = session_user(request)
         data = body_object(request, "post")
         message = optional_str(data, "message")
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         is_pinned = optional_bool(data, "is_pinned")
         has_reactions = optional_bool(data, "has_reactions")
