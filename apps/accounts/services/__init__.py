@@ -26,6 +26,7 @@ from apps.accounts.services.status import status_note_activity, status_set
 from apps.accounts.services.users import (
     EDITABLE_MAPS,
     EDITABLE_TEXT,
+    user_change_own_password,
     user_create,
     user_create_from_invite,
     user_patch,
@@ -58,6 +59,7 @@ __all__ = [
     "sessions_revoke_for_user",
     "status_note_activity",
     "status_set",
+    "user_change_own_password",
     "user_create",
     "user_create_from_invite",
     "user_patch",
