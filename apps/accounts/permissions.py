@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from apps.accounts.models import User
-from apps.accounts.selectors import user_get_or_404, users_exist
+from apps.accounts.selectors import UserScope, user_get_or_404, users_exist
 from apps.core.errors import AppError, permission_denied
 from apps.core.roles import roles_grant
 
@@ -24,6 +24,22 @@ def require_self_or_permission(actor: User, target_user_id: str, permission: str
     (``edit_other_users`` for most user routes)."""
     if actor.id != target_user_id:
         require_system_permission(actor, permission)
+
+
+def require_scope_visible(viewer: User, scope: UserScope) -> None:
+    """The viewer may list members of the scope's teams and channels (or, with the
+    permission for it, users without a team)."""
+    from apps.channels.permissions import require_channel_permission
+    from apps.teams.permissions import require_team_permission
+
+    for team_id in (scope.in_team, scope.not_in_team):
+        if team_id:
+            require_team_permission(viewer, team_id, "view_team")
+    for channel_id in (scope.in_channel, scope.not_in_channel):
+        if channel_id:
+            require_channel_permission(viewer, channel_id, "read_channel")
+    if scope.without_team:
+        require_system_permission(viewer, "list_users_without_team")
 
 
 def require_user_editable(actor: User, user: User) -> None:

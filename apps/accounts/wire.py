@@ -8,6 +8,9 @@ from typing import Any
 from apps.accounts.models import Preference
 from apps.accounts.services import PreferenceData
 
+# The most preferences one request may save or delete.
+MAX_PREFERENCES_PER_REQUEST = 100
+
 
 def preference_json(preference: Preference) -> dict[str, str]:
     return {

@@ -15,11 +15,13 @@ from rest_framework.response import Response
 from apps.accounts.permissions import require_user_settings_access
 from apps.accounts.selectors import preference_get, preference_list
 from apps.accounts.services import PreferenceData, preferences_delete, preferences_save
-from apps.accounts.wire import preference_from_json, preference_json
+from apps.accounts.wire import (
+    MAX_PREFERENCES_PER_REQUEST,
+    preference_from_json,
+    preference_json,
+)
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.views import MattermostView, session_user, url_user_id
-
-MAX_PREFERENCES_PER_REQUEST = 100
 
 PREFERENCE_SCHEMA = {
     "type": "object",

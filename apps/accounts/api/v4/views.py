@@ -13,10 +13,11 @@ from apps.accounts import selectors, services
 from apps.accounts.api.shared import client_props, set_login_cookies
 from apps.accounts.api.v4.serializers import user_etag, user_for_self, user_for_viewer
 from apps.accounts.api.v4.user_changes import apply_changes, deactivate
-from apps.accounts.api.v4.user_queries import QUERY_SCOPE, authorize_scope, scope_from
+from apps.accounts.api.v4.user_queries import QUERY_SCOPE, scope_from
 from apps.accounts.models import User
 from apps.accounts.permissions import (
     require_account_creation_allowed,
+    require_scope_visible,
     require_system_permission,
 )
 from apps.accounts.selectors import UserScope
@@ -115,7 +116,7 @@ class UsersView(MattermostView):
         if active and inactive:
             raise invalid_url_param("inactive")
         viewer = session_user(request)
-        authorize_scope(viewer, scope)
+        require_scope_visible(viewer, scope)
 
         def page() -> list[dict[str, Any]]:
             users = selectors.users_page(
