@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
 from apps.accounts.models import Preference, Status, User
-from apps.accounts.services import PreferenceData, preferences_save, status_set
+from apps.accounts.services import status_set
 from tests.helpers import assert_error, bearer
 from tests.helpers_v3 import INVALID_PARAM, NO_SESSION, query_count, v3
 
@@ -100,9 +102,11 @@ class TestPreferences:
         v3(client, "post", "/preferences/save", token, [military_time(user)])
         v4 = client.get("/api/v4/users/me/preferences", **bearer(token)).json()
         assert v4 == [military_time(user)]
-        preferences_save(
-            user_id=user.id,
-            preferences=[PreferenceData(user.id, "display_settings", "use_military_time", "no")],
+        client.put(
+            "/api/v4/users/me/preferences",
+            json.dumps([military_time(user, "no")]),
+            content_type="application/json",
+            **bearer(token),
         )
         assert v3(client, "get", "/preferences/", token).json() == [military_time(user, "no")]
 

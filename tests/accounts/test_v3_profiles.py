@@ -343,3 +343,37 @@ class TestClassicProfiles:
     ) -> None:
         direct_channel_get_or_create(user=user, other_user=other_user)
         assert list(v3(client, "get", "/users/direct_profiles", token).json()) == [other_user.id]
+
+
+class TestListBudgets:
+    """Every list costs the same queries however many users it holds."""
+
+    @pytest.fixture
+    def lists(self, team: Team, user: User) -> list[tuple[str, str, object]]:
+        ids = list(User.objects.values_list("id", flat=True))
+        return [
+            ("post", "/users/ids", ids),
+            ("post", "/users/search", {"term": "u"}),
+            ("get", "/users/autocomplete?term=u", None),
+            ("get", f"/teams/{team.id}/users/autocomplete?term=u", None),
+            ("get", f"/users/profiles/{team.id}", None),
+            ("get", "/users/direct_profiles", None),
+        ]
+
+    def test_one_user_or_many(
+        self, client: Client, team: Team, user: User, token: str, lists: list
+    ) -> None:
+        def cost(method: str, path: str, body: object) -> int:
+            return query_count(lambda: v3(client, method, path, token, body))
+
+        def costs() -> list[int]:
+            return [cost(*call) for call in lists]
+
+        direct_channel_get_or_create(user=user, other_user=user)
+        before = costs()
+        more_users(6)
+        for member in User.objects.filter(username__startswith="user"):
+            team_member_add(team=team, user=member)
+            direct_channel_get_or_create(user=user, other_user=member)
+        lists[0] = ("post", "/users/ids", list(User.objects.values_list("id", flat=True)))
+        assert costs() == before

@@ -4,6 +4,7 @@ and their sessions."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,17 @@ class TestUpdate:
         v3(client, "post", self.URL, token, {"id": user.id, "position": "Chief"})
         assert client.get("/api/v4/users/me", **bearer(token)).json()["position"] == "Chief"
 
+    def test_a_change_made_through_v4_is_read_here(
+        self, client: Client, user: User, token: str
+    ) -> None:
+        client.put(
+            "/api/v4/users/me/patch",
+            json.dumps({"nickname": "From v4"}),
+            content_type="application/json",
+            **bearer(token),
+        )
+        assert me(client, token)["nickname"] == "From v4"
+
     def test_someone_else_needs_edit_other_users(
         self, client: Client, other_user: User, token: str, admin_token: str
     ) -> None:
@@ -62,6 +74,16 @@ class TestUpdate:
     def test_an_unknown_user_is_a_404_for_admins(self, client: Client, admin_token: str) -> None:
         body = {"id": UNKNOWN_ID, "nickname": "B"}
         assert_error(v3(client, "post", self.URL, admin_token, body), 404, MISSING_USER)
+
+    def test_a_taken_username_is_a_400(
+        self, client: Client, user: User, other_user: User, token: str
+    ) -> None:
+        body = {"id": user.id, "username": "bob"}
+        assert_error(
+            v3(client, "post", self.URL, token, body),
+            400,
+            "store.sql_user.save.username_exists.app_error",
+        )
 
     def test_a_new_own_email_needs_the_password(
         self, client: Client, user: User, token: str

@@ -80,7 +80,9 @@ class TestCreate:
         mm_config(enable_open_server=True)
         body = {**BOB, "username": "alice"}
         assert_error(
-            v3(client, "post", self.URL, body=body), 400, "app.user.save.username_exists.app_error"
+            v3(client, "post", self.URL, body=body),
+            400,
+            "store.sql_user.save.username_exists.app_error",
         )
 
     @pytest.mark.parametrize(

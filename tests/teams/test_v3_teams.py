@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -93,6 +94,14 @@ class TestCreate:
             "model.team.is_valid.characters.app_error",
         )
 
+    def test_a_taken_name_is_a_400(self, client: Client, team: Team, token: str) -> None:
+        body = {"display_name": "Again", "name": "alpha", "type": "O"}
+        assert_error(
+            v3(client, "post", self.URL, token, body),
+            400,
+            "store.sql_team.save.domain_exists.app_error",
+        )
+
     @pytest.mark.parametrize("body", [{"name": 5}, {"allow_open_invite": "yes"}, ["x"]])
     def test_a_body_that_is_no_team_is_a_400(
         self, client: Client, token: str, body: object
@@ -108,6 +117,15 @@ class TestCreate:
         team_id = v3(client, "post", self.URL, token, body).json()["id"]
         v4 = client.get(f"/api/v4/teams/{team_id}", **bearer(token)).json()
         assert (v4["name"], v4["display_name"]) == ("alpha", "Alpha Team")
+
+    def test_a_team_made_through_v4_is_listed_here(self, client: Client, token: str) -> None:
+        body = {"display_name": "Made in v4", "name": "fourth", "type": "O"}
+        response = client.post(
+            "/api/v4/teams", json.dumps(body), content_type="application/json", **bearer(token)
+        )
+        team_id = response.json()["id"]
+        listed = v3(client, "get", "/teams/all", token).json()
+        assert listed[team_id]["display_name"] == "Made in v4"
 
 
 class TestLists:
@@ -162,7 +180,9 @@ class TestLists:
     def test_need_a_session(self, client: Client, path: str) -> None:
         assert_error(v3(client, "get", path), 401, NO_SESSION)
 
-    @pytest.mark.parametrize("path", ["/teams/all", "/teams/unread"])
+    @pytest.mark.parametrize(
+        "path", ["/teams/all", "/teams/unread", "/teams/members", "/teams/all_team_listings"]
+    )
     def test_cost_the_same_queries_for_one_team_as_for_many(
         self, client: Client, user: User, token: str, path: str
     ) -> None:

@@ -28,6 +28,7 @@ from apps.accounts.permissions import (
 )
 from apps.accounts.validators import clean_system_roles
 from apps.core.api.v3.base import V3TrustedView, V3View, invalid_param, string_map
+from apps.core.api.v3.errors import USER_TAKEN, legacy_error_ids
 from apps.core.errors import AppError
 from apps.core.etag import client_has, not_modified
 from apps.core.ids import is_valid_id
@@ -85,7 +86,8 @@ class UserUpdateView(V3View):
             password=body.get("password"),
             missing=invalid_param("password"),
         )
-        user = services.user_patch(user=user, changes=profile_changes(body))
+        with legacy_error_ids(USER_TAKEN):
+            user = services.user_patch(user=user, changes=profile_changes(body))
         return Response(user_json(user))
 
 

@@ -18,6 +18,7 @@ from apps.accounts.api.v3.wire import user_etag, user_json
 from apps.accounts.permissions import require_account_creation_allowed
 from apps.accounts.wire import preference_json
 from apps.core.api.v3.base import V3TrustedView, V3View, string_map
+from apps.core.api.v3.errors import USER_TAKEN, legacy_error_ids
 from apps.core.client_config import client_config, client_license
 from apps.core.config import V3_SERVER_VERSION
 from apps.core.errors import AppError, clear_session_cookies
@@ -66,24 +67,21 @@ class UserCreateView(V3View):
         fields.update({name: body[name] for name in SIGN_UP_TEXT if body.get(name)})
         fields.update({name: body[name] for name in SIGN_UP_MAPS if body.get(name)})
         invite_id = query.get("iid", "")
-        if invite_id:
-            user = services.user_create_from_invite(invite_id=invite_id, **fields)
-        else:
-            require_account_creation_allowed(request_user(request))
-            user = services.user_create(**fields)
+        with legacy_error_ids(USER_TAKEN):
+            if invite_id:
+                user = services.user_create_from_invite(invite_id=invite_id, **fields)
+            else:
+                require_account_creation_allowed(request_user(request))
+                user = services.user_create(**fields)
         return Response(user_json(user))
 
 
-def _login_error(error: AppError) -> AppError:
-    """v3 clients know a failed password login by this id. As in v4, an unknown account
-    gets the same answer, so a login attempt does not reveal which accounts exist."""
-    if error.error_id.startswith("api.user.login.invalid_credentials"):
-        return AppError(
-            "api.user.check_user_password.invalid.app_error",
-            "The login name or the password is wrong.",
-            401,
-        )
-    return error
+# v3 clients know a failed password login by this id. As in v4, an unknown account gets
+# the same answer, so a login attempt does not reveal which accounts exist.
+WRONG_PASSWORD = {
+    f"api.user.login.invalid_credentials_{kind}": "api.user.check_user_password.invalid.app_error"
+    for kind in ("email_username", "email", "username")
+}
 
 
 class LoginView(V3View):
@@ -98,7 +96,7 @@ class LoginView(V3View):
     )
     def post(self, request: Request) -> Response:
         body = string_map(request)
-        try:
+        with legacy_error_ids(WRONG_PASSWORD):
             user, _, token = services.login(
                 login_id=body.get("login_id", ""),
                 user_id=body.get("id", ""),
@@ -106,8 +104,6 @@ class LoginView(V3View):
                 device_id=body.get("device_id", ""),
                 props=client_props(request),
             )
-        except AppError as error:
-            raise _login_error(error) from None
         response = Response(user_json(user), headers={"Token": token})
         set_login_cookies(
             request, response, (("MMAUTHTOKEN", token, True), ("MMUSERID", user.id, False))

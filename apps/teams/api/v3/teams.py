@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import has_system_permission
 from apps.core.api.v3.base import V3View, invalid_param, require_team_in_url, string_map
+from apps.core.api.v3.errors import legacy_error_ids
 from apps.core.config import V3_SERVER_VERSION
 from apps.core.errors import AppError
 from apps.core.etag import etag_response, make_etag
@@ -43,6 +44,10 @@ TEAM_TEXT = (
     "invite_id",
 )
 TEAM_NUMBERS = ("create_at", "update_at", "delete_at", "last_team_icon_update")
+# 4.10 named a taken team name after its store layer.
+TEAM_NAME_TAKEN = {
+    "app.team.save.existing.app_error": "store.sql_team.save.domain_exists.app_error"
+}
 # What a team update may change (the name, type and email stay).
 UPDATABLE_TEXT = ("display_name", "description", "company_name", "allowed_domains")
 
@@ -89,16 +94,17 @@ class TeamCreateView(V3View):
                 "You are not allowed to create teams.",
                 403,
             )
-        team = services.team_create(
-            creator=actor,
-            display_name=body.get("display_name") or "",
-            name=body.get("name") or "",
-            type=body.get("type") or "",
-            description=body.get("description") or "",
-            company_name=body.get("company_name") or "",
-            allowed_domains=body.get("allowed_domains") or "",
-            allow_open_invite=bool(body.get("allow_open_invite")),
-        )
+        with legacy_error_ids(TEAM_NAME_TAKEN):
+            team = services.team_create(
+                creator=actor,
+                display_name=body.get("display_name") or "",
+                name=body.get("name") or "",
+                type=body.get("type") or "",
+                description=body.get("description") or "",
+                company_name=body.get("company_name") or "",
+                allowed_domains=body.get("allowed_domains") or "",
+                allow_open_invite=bool(body.get("allow_open_invite")),
+            )
         return Response(team_json(team, sanitized=False))
 
 
