@@ -20,14 +20,21 @@ from apps.accounts.api.v3.wire import (
     profile_map_json,
     profile_rules,
     user_etag,
-    v3_etag,
 )
 from apps.accounts.models import User
 from apps.accounts.permissions import require_scope_visible, require_system_permission
 from apps.accounts.selectors import SEARCH_DEFAULT_LIMIT, UserScope
 from apps.channels.permissions import require_channel_permission
 from apps.core.api.v3.base import V3View, invalid_param, require_team_in_url
-from apps.core.api.v3.params import MAX_WINDOW, string_list, window
+from apps.core.api.v3.params import (
+    FLAG,
+    MAX_WINDOW,
+    TEXT,
+    string_list,
+    struct_body,
+    v3_etag,
+    window,
+)
 from apps.core.errors import AppError
 from apps.core.etag import etag_response
 from apps.core.ids import is_valid_id
@@ -151,28 +158,28 @@ SEARCH_SCOPE = {
 }
 
 
+SEARCH_FIELDS = {
+    "term": TEXT,
+    **dict.fromkeys(SEARCH_SCOPE, TEXT),
+    "allow_inactive": FLAG,
+    "without_team": FLAG,
+}
+
+
 def _search_body(request: Request) -> tuple[str, UserScope, bool]:
     """(term, scope, allow_inactive) of a user search body."""
-    data: Any = request.data
-    if not isinstance(data, dict):
-        raise invalid_param("search")
-    for name in ("term", *SEARCH_SCOPE):
-        if not isinstance(data.get(name, ""), str):
-            raise invalid_param("search")
-    for name in ("allow_inactive", "without_team"):
-        if not isinstance(data.get(name, False), bool):
-            raise invalid_param("search")
-    term = data.get("term", "")
+    data = struct_body(request, "search", SEARCH_FIELDS)
+    term = data.get("term") or ""
     if not term.strip():
         raise invalid_param("term")
     found: dict[str, Any] = {}
     for name, field in SEARCH_SCOPE.items():
-        value = data.get(name, "")
+        value = data.get(name) or ""
         if value and not is_valid_id(value):
             raise invalid_param(name)
         found[field] = value
-    found["without_team"] = data.get("without_team", False)
-    return term, UserScope(**found), data.get("allow_inactive", False)
+    found["without_team"] = bool(data.get("without_team"))
+    return term, UserScope(**found), bool(data.get("allow_inactive"))
 
 
 class UserSearchView(V3View):

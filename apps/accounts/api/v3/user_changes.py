@@ -138,11 +138,10 @@ class UserNotifyView(V3View):
         user_id = props.pop("user_id", "")
         if not is_valid_id(user_id):
             raise invalid_param("user_id")
-        require_self_or_permission(session_user(request), user_id, "edit_other_users")
+        _, user = editable_user(request, user_id)
         for name in REQUIRED_NOTIFY_PROPS:
             if not props.get(name):
                 raise invalid_param(name)
-        _, user = editable_user(request, user_id)
         notify_props = {**user.notify_props, **props}
         user = services.user_patch(user=user, changes={"notify_props": notify_props})
         data = user_json(user)

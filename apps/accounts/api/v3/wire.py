@@ -12,9 +12,7 @@ from django.conf import settings
 
 from apps.accounts.models import Session, Status, User
 from apps.accounts.permissions import has_system_permission
-from apps.core.api.v3.params import go_map
-from apps.core.config import V3_SERVER_VERSION
-from apps.core.etag import make_etag
+from apps.core.api.v3.params import go_map, v3_etag
 
 # Fields Go left out while they held their zero value.
 OMIT_WHEN_EMPTY = (
@@ -127,10 +125,6 @@ def privacy_etag_parts() -> tuple[bool, bool]:
     """(full names shown, emails shown): a cached profile is stale when these change."""
     config = settings.MATTERMOST
     return config.show_full_name, config.show_email_address
-
-
-def v3_etag(*parts: object) -> str:
-    return make_etag(*parts, version=V3_SERVER_VERSION)
 
 
 def user_etag(user: User) -> str:

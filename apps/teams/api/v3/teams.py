@@ -12,11 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.permissions import has_system_permission
-from apps.core.api.v3.base import V3View, invalid_param, require_team_in_url, string_map
+from apps.core.api.v3.base import V3View, require_team_in_url, string_map
 from apps.core.api.v3.errors import legacy_error_ids
-from apps.core.config import V3_SERVER_VERSION
+from apps.core.api.v3.params import FLAG, NUMBER, TEXT, FieldType, struct_body, v3_etag
 from apps.core.errors import AppError
-from apps.core.etag import etag_response, make_etag
+from apps.core.etag import etag_response
 from apps.core.views import session_user
 from apps.teams import selectors, services
 from apps.teams.api.v3.wire import (
@@ -32,45 +32,30 @@ from apps.teams.models import TEAM_OPEN, Team
 from apps.teams.permissions import require_team_permission, require_team_readable
 
 OBJECT = {200: OpenApiTypes.OBJECT}
-TEAM_TEXT = (
-    "id",
-    "display_name",
-    "name",
-    "description",
-    "email",
-    "type",
-    "company_name",
-    "allowed_domains",
-    "invite_id",
-)
-TEAM_NUMBERS = ("create_at", "update_at", "delete_at", "last_team_icon_update")
+TEAM_FIELDS: dict[str, FieldType] = {
+    **dict.fromkeys(
+        (
+            "id",
+            "display_name",
+            "name",
+            "description",
+            "email",
+            "type",
+            "company_name",
+            "allowed_domains",
+            "invite_id",
+        ),
+        TEXT,
+    ),
+    "allow_open_invite": FLAG,
+    **dict.fromkeys(("create_at", "update_at", "delete_at", "last_team_icon_update"), NUMBER),
+}
 # 4.10 named a taken team name after its store layer.
 TEAM_NAME_TAKEN = {
     "app.team.save.existing.app_error": "store.sql_team.save.domain_exists.app_error"
 }
 # What a team update may change (the name, type and email stay).
 UPDATABLE_TEXT = ("display_name", "description", "company_name", "allowed_domains")
-
-
-def _fits(name: str, value: object) -> bool:
-    if value is None:
-        return True
-    if name in TEAM_TEXT:
-        return isinstance(value, str)
-    if name == "allow_open_invite":
-        return isinstance(value, bool)
-    if name in TEAM_NUMBERS:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return True
-
-
-def team_body(request: Request) -> dict[str, Any]:
-    """A Team object, read as Go decoded it: a known field of the wrong type fails the
-    whole body (the invalid ``team`` parameter); ``null`` is the zero value."""
-    data: Any = request.data
-    if not isinstance(data, dict) or not all(_fits(k, v) for k, v in data.items()):
-        raise invalid_param("team")
-    return data
 
 
 def team_or_404(team_id: str) -> Team:
@@ -86,7 +71,7 @@ class TeamCreateView(V3View):
 
     @extend_schema(operation_id="v3CreateTeam", request=OpenApiTypes.OBJECT, responses=OBJECT)
     def post(self, request: Request) -> Response:
-        body = team_body(request)
+        body = struct_body(request, "team", TEAM_FIELDS)
         actor = session_user(request)
         if not has_system_permission(actor, "create_team"):
             raise AppError(
@@ -204,7 +189,7 @@ class MyTeamView(V3View):
     @extend_schema(operation_id="v3GetMyTeam", responses={200: OpenApiTypes.OBJECT, 304: None})
     def get(self, request: Request, team_id: str) -> Response:
         team = team_or_404(require_team_in_url(request, team_id))
-        etag = make_etag(team.id, team.update_at, version=V3_SERVER_VERSION)
+        etag = v3_etag(team.id, team.update_at)
         actor = session_user(request)
         return etag_response(request, etag, lambda: team_for_viewer(team, actor))
 
@@ -216,7 +201,7 @@ class TeamUpdateView(V3View):
     @extend_schema(operation_id="v3UpdateTeam", request=OpenApiTypes.OBJECT, responses=OBJECT)
     def post(self, request: Request, team_id: str) -> Response:
         team_id = require_team_in_url(request, team_id)
-        body = team_body(request)
+        body = struct_body(request, "team", TEAM_FIELDS)
         actor = session_user(request)
         require_team_permission(actor, team_id, "manage_team")
         team = team_or_404(team_id)
