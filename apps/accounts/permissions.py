@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from apps.accounts.models import User
-from apps.accounts.selectors import user_get_or_404
-from apps.core.errors import permission_denied
+from apps.accounts.selectors import UserScope, user_get_or_404, users_exist
+from apps.core.errors import AppError, permission_denied
 from apps.core.roles import roles_grant
 
 
@@ -22,6 +24,84 @@ def require_self_or_permission(actor: User, target_user_id: str, permission: str
     (``edit_other_users`` for most user routes)."""
     if actor.id != target_user_id:
         require_system_permission(actor, permission)
+
+
+def require_scope_visible(viewer: User, scope: UserScope) -> None:
+    """The viewer may list members of the scope's teams and channels (or, with the
+    permission for it, users without a team)."""
+    from apps.channels.permissions import require_channel_permission
+    from apps.teams.permissions import require_team_permission
+
+    for team_id in (scope.in_team, scope.not_in_team):
+        if team_id:
+            require_team_permission(viewer, team_id, "view_team")
+    for channel_id in (scope.in_channel, scope.not_in_channel):
+        if channel_id:
+            require_channel_permission(viewer, channel_id, "read_channel")
+    if scope.without_team:
+        require_system_permission(viewer, "list_users_without_team")
+
+
+def require_user_editable(actor: User, user: User) -> None:
+    """Only those who manage the system may change a system admin's account."""
+    if user.is_system_admin and not has_system_permission(actor, "manage_system"):
+        raise permission_denied(actor.id, "manage_system")
+
+
+def require_may_deactivate(actor: User, user: User) -> None:
+    """Deactivating one's own account needs the setting that allows it (admins always may);
+    deactivating others is decided by the route's own permission."""
+    if actor.id != user.id:
+        return
+    if settings.MATTERMOST.enable_user_deactivation or has_system_permission(
+        actor, "manage_system"
+    ):
+        return
+    raise AppError(
+        "api.user.update_active.not_enable.app_error",
+        "Deactivating your own account is switched off.",
+        401,
+    )
+
+
+def require_password_for_email_change(
+    actor: User, user: User, *, new_email: object, password: object, missing: AppError
+) -> None:
+    """Changing one's own email address needs the current password (``missing`` is the
+    error when none was sent), so a stolen session cannot take the account over."""
+    if actor.id != user.id or not isinstance(new_email, str):
+        return
+    if new_email.strip().lower() == user.email:
+        return
+    if not isinstance(password, str) or not password:
+        raise missing
+    if not user.check_password(password):
+        raise AppError(
+            "api.user.check_user_password.invalid.app_error", "The password is wrong.", 401
+        )
+
+
+def require_account_creation_allowed(actor: User | None) -> None:
+    """Who may create an account without an invitation: admins, anyone while the server
+    has no account yet (the first one sets it up), else anyone only on an open server with
+    email sign-up switched on."""
+    config = settings.MATTERMOST
+    if actor is not None and actor.is_system_admin:
+        return
+    if not users_exist():
+        return
+    if not (config.enable_user_creation and config.enable_sign_up_with_email):
+        raise AppError(
+            "api.user.create_user.signup_email_disabled.app_error",
+            "Signing up with an email address is switched off.",
+            501,
+        )
+    if not config.enable_open_server:
+        raise AppError(
+            "api.user.create_user.no_open_server",
+            "This server does not allow sign-up without an invitation.",
+            403,
+        )
 
 
 # Preferences and status

@@ -21,12 +21,20 @@ from django.db.models import (
     When,
 )
 
-from apps.accounts.models import Preference, Session, Status, User, UserAccessToken, hash_token
-from apps.channels.models import ChannelMember
+from apps.accounts.models import (
+    STATUS_OFFLINE,
+    Preference,
+    Session,
+    Status,
+    User,
+    UserAccessToken,
+    hash_token,
+)
+from apps.channels.models import CHANNEL_DIRECT, ChannelMember
 from apps.core.cache import hot_cache
 from apps.core.errors import AppError
 from apps.core.ids import is_valid_id
-from apps.core.pagination import Page
+from apps.core.pagination import Rows
 from apps.teams.models import TeamMember
 
 
@@ -165,7 +173,7 @@ STATUS_ORDER = Case(
 
 
 def users_page(
-    *, page: Page, scope: UserScope, active: bool, inactive: bool, role: str, sort: str = ""
+    *, page: Rows, scope: UserScope, active: bool, inactive: bool, role: str, sort: str = ""
 ) -> list[User]:
     users = scoped_users(scope)
     if active:
@@ -196,6 +204,20 @@ def users_page(
     else:
         users = users.order_by("username")
     return page.of(users)
+
+
+def users_newest_update_at() -> int:
+    """When any user last changed: what a cached list of all users depends on."""
+    return User.objects.aggregate(newest=Max("update_at"))["newest"] or 0
+
+
+def users_with_direct_channels(user_id: str) -> list[User]:
+    """The other members of the user's direct message channels, by username."""
+    direct_channels = ChannelMember.objects.filter(
+        user_id=user_id, channel__type=CHANNEL_DIRECT
+    ).values("channel_id")
+    partners = ChannelMember.objects.filter(channel_id__in=direct_channels).exclude(user_id=user_id)
+    return list(User.objects.filter(pk__in=partners.values("user_id")).order_by("username"))
 
 
 def team_profiles_etag_parts(team_id: str) -> tuple[int, int]:
@@ -276,6 +298,11 @@ def status_offline(user_id: str) -> Status:
 
 def status_get(user_id: str) -> Status:
     return Status.objects.filter(user_id=user_id).first() or status_offline(user_id)
+
+
+def statuses_not_offline() -> list[Status]:
+    """Everyone whose status is not offline (users without a stored status are offline)."""
+    return list(Status.objects.exclude(status=STATUS_OFFLINE).order_by("user_id"))
 
 
 def status_list(user_ids: Iterable[str]) -> list[Status]:

@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from django.conf import settings
 
 from apps.core.errors import AppError
+from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9.\-_]+$")
 RESERVED_USERNAMES = frozenset({"all", "channel", "matterbot", "system"})
@@ -76,3 +77,12 @@ def validate_profile_field(field: str, value: str) -> None:
     limit = FIELD_LIMITS[field]
     if len(value) > limit:
         raise _invalid(field, f"The {field} may be at most {limit} characters long.")
+
+
+def clean_system_roles(roles: object) -> str | None:
+    """``roles`` as a user's system roles (known ones, each once), or None when it is not
+    a valid set: ``system_admin`` alone is refused, as it would drop ``system_user``."""
+    names = roles.split() if isinstance(roles, str) else []
+    if not names or not set(names) <= SYSTEM_ROLES or names == [SYSTEM_ADMIN]:
+        return None
+    return " ".join(dict.fromkeys(names))

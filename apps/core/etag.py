@@ -9,11 +9,14 @@ from rest_framework.response import Response
 from apps.core.config import SERVER_VERSION
 
 
-def make_etag(*parts: object) -> str:
+def make_etag(*parts: object, version: str = SERVER_VERSION) -> str:
+    """``version`` leads the tag; the legacy API faces name the server generation they
+    imitate, so a client's cached tags stay comparable."""
+
     def text(part: object) -> str:
         return ("true" if part else "false") if isinstance(part, bool) else str(part)
 
-    return ".".join([SERVER_VERSION, *(text(p) for p in parts)])
+    return ".".join([version, *(text(p) for p in parts)])
 
 
 def client_has(request: Request, etag: str) -> bool:

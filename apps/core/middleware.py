@@ -21,6 +21,7 @@ BUILD_NUMBER = "dev"
 UPLOAD_PATHS = (
     re.compile(r"^/api/v4/users/[^/]+/image$"),
     re.compile(r"^/api/v4/files$"),
+    re.compile(r"^/api/v3/users/newimage$"),
 )
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 

@@ -31,9 +31,29 @@ class Page:
 
     def of(self, queryset: QuerySet[M]) -> list[M]:
         """This page's rows of ``queryset`` (which must be ordered), in one query."""
-        if self.per_page == 0 or self.offset >= _MAX_OFFSET:
-            return []
-        return list(queryset[self.offset : self.offset + self.per_page])
+        return _rows(queryset, self.offset, self.per_page)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Rows counted from an offset, as the legacy ``{offset}/{limit}`` URLs name them (the
+    offset counts rows, not pages)."""
+
+    offset: int
+    limit: int
+
+    def of(self, queryset: QuerySet[M]) -> list[M]:
+        return _rows(queryset, self.offset, self.limit)
+
+
+# What the list selectors accept: a page of the current API or a legacy window of rows.
+Rows = Page | Window
+
+
+def _rows(queryset: QuerySet[M], offset: int, limit: int) -> list[M]:
+    if limit <= 0 or offset >= _MAX_OFFSET:
+        return []
+    return list(queryset[offset : offset + limit])
 
 
 @dataclass(frozen=True)

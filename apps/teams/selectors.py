@@ -9,7 +9,7 @@ from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, 
 from django.db.models.functions import Greatest
 
 from apps.channels.models import ChannelMember
-from apps.core.pagination import Page
+from apps.core.pagination import Rows
 from apps.teams.models import Team, TeamMember
 
 
@@ -118,7 +118,7 @@ def team_membership_get(*, team_id: str, user_id: str) -> TeamMember | None:
 
 
 def team_members_page(
-    *, team_id: str, page: Page, sort: str = "", exclude_deleted_users: bool = False
+    *, team_id: str, page: Rows, sort: str = "", exclude_deleted_users: bool = False
 ) -> list[TeamMember]:
     """One page of a team's current members, by user id or (``sort="Username"``) by
     username; ``exclude_deleted_users`` leaves out deactivated accounts."""
@@ -141,6 +141,15 @@ def team_members_by_user_ids(*, team_id: str, user_ids: list[str]) -> list[TeamM
 def team_memberships_of_user(user_id: str) -> list[TeamMember]:
     """Every membership of a user, those they left included (``delete_at`` tells)."""
     return list(TeamMember.objects.filter(user_id=user_id).order_by("team_id"))
+
+
+def team_memberships_active_of_user(user_id: str) -> list[TeamMember]:
+    """The user's current memberships, in teams not archived."""
+    return list(
+        TeamMember.objects.filter(user_id=user_id, delete_at=0, team__delete_at=0).order_by(
+            "team_id"
+        )
+    )
 
 
 def team_memberships_in(*, user_id: str, team_ids: Iterable[str]) -> dict[str, TeamMember]:

@@ -8,6 +8,7 @@ from apps.accounts.services.profile_images import (
     user_set_profile_image,
 )
 from apps.accounts.services.sessions import (
+    MAX_DEVICE_ID_LENGTH,
     SESSION_TYPE_ACCESS_TOKEN,
     access_token_create,
     access_token_disable,
@@ -26,6 +27,7 @@ from apps.accounts.services.status import status_note_activity, status_set
 from apps.accounts.services.users import (
     EDITABLE_MAPS,
     EDITABLE_TEXT,
+    user_change_own_password,
     user_create,
     user_create_from_invite,
     user_patch,
@@ -38,6 +40,7 @@ from apps.accounts.services.users import (
 __all__ = [
     "EDITABLE_MAPS",
     "EDITABLE_TEXT",
+    "MAX_DEVICE_ID_LENGTH",
     "SESSION_TYPE_ACCESS_TOKEN",
     "PreferenceData",
     "access_token_create",
@@ -58,6 +61,7 @@ __all__ = [
     "sessions_revoke_for_user",
     "status_note_activity",
     "status_set",
+    "user_change_own_password",
     "user_create",
     "user_create_from_invite",
     "user_patch",

@@ -82,6 +82,10 @@ def sessions_remove_expired(*, now: int | None = None) -> int:
     return per_model.get(Session._meta.label, 0)
 
 
+# The longest device id a session records (the column's width).
+MAX_DEVICE_ID_LENGTH = 512
+
+
 def session_attach_device(*, session: Session, device_id: str, props: dict[str, str]) -> None:
     """Record the mobile device a session runs on (ending the user's other sessions on that
     device, which holds one session at a time) and merge ``props`` into the session's."""

@@ -187,3 +187,17 @@ def user_set_password(*, user: User, password: str, keep: Session | None = None)
             update_fields=["password", "last_password_update", "update_at", "failed_attempts"]
         )
         sessions_revoke_for_user(user_id=user.id, keep=keep)
+
+
+def user_change_own_password(
+    *, user: User, current_password: str, new_password: str, keep: Session | None
+) -> None:
+    """A user replaces their own password, proving they know the current one. Their other
+    sessions end; ``keep`` (the one they are using) stays."""
+    if not user.check_password(current_password):
+        raise AppError(
+            "api.user.update_password.incorrect.app_error",
+            "The current password is wrong.",
+            400,
+        )
+    user_set_password(user=user, password=new_password, keep=keep)

@@ -12,14 +12,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.models import Preference
 from apps.accounts.permissions import require_user_settings_access
 from apps.accounts.selectors import preference_get, preference_list
 from apps.accounts.services import PreferenceData, preferences_delete, preferences_save
+from apps.accounts.wire import (
+    MAX_PREFERENCES_PER_REQUEST,
+    preference_from_json,
+    preference_json,
+)
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.views import MattermostView, session_user, url_user_id
-
-MAX_PREFERENCES_PER_REQUEST = 100
 
 PREFERENCE_SCHEMA = {
     "type": "object",
@@ -28,29 +30,14 @@ PREFERENCE_SCHEMA = {
 PREFERENCE_LIST_SCHEMA = {"type": "array", "items": PREFERENCE_SCHEMA}
 
 
-def preference_json(preference: Preference) -> dict[str, str]:
-    return {
-        "user_id": preference.user_id,
-        "category": preference.category,
-        "name": preference.name,
-        "value": preference.value,
-    }
-
-
 def _preference_from_item(item: object) -> PreferenceData:
-    if isinstance(item, dict):
-        user_id, category, name = item.get("user_id"), item.get("category"), item.get("name")
-        value = item.get("value", "")
-        if (
-            isinstance(user_id, str)
-            and isinstance(category, str)
-            and isinstance(name, str)
-            and isinstance(value, str)
-        ):
-            return PreferenceData(user_id=user_id, category=category, name=name, value=value)
-    raise invalid_body_param(
-        "preferences", "each preference needs user_id, category and name strings (value: string)"
-    )
+    preference = preference_from_json(item)
+    if preference is None:
+        raise invalid_body_param(
+            "preferences",
+            "each preference needs user_id, category and name strings (value: string)",
+        )
+    return preference
 
 
 def preferences_from_body(data: Any) -> list[PreferenceData]:

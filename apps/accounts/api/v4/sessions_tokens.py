@@ -52,7 +52,6 @@ TOKEN_BODY_FIELDS: dict[str, type] = {
     "description": str,
     "is_active": bool,
 }
-MAX_DEVICE_ID_LENGTH = 512
 # Strict semantic versions (semver.org): no "v" prefix, no leading zeros, all three numbers.
 _NUMBER = r"(?:0|[1-9][0-9]*)"
 _PRERELEASE_PART = r"(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)"
@@ -155,7 +154,7 @@ class SessionDeviceView(MattermostView):
                 raise invalid_body_param("mobile_version")
             props["mobile_version"] = mobile_version
         device_id = body.get("device_id", "")
-        if len(device_id) > MAX_DEVICE_ID_LENGTH:
+        if len(device_id) > services.MAX_DEVICE_ID_LENGTH:
             raise invalid_body_param("device_id")
         session = request_session(request)
         assert session is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,10 +13,16 @@ from rest_framework.response import Response
 from apps.accounts import selectors, services
 from apps.accounts.api.v4.serializers import user_for_viewer
 from apps.accounts.models import User
-from apps.accounts.permissions import has_system_permission, require_self_or_permission
+from apps.accounts.permissions import (
+    has_system_permission,
+    require_may_deactivate,
+    require_password_for_email_change,
+    require_self_or_permission,
+    require_user_editable,
+)
+from apps.accounts.validators import clean_system_roles
 from apps.core.body import body_object
 from apps.core.errors import AppError, invalid_body_param, permission_denied
-from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
 from apps.core.views import STATUS_OK, MattermostView, request_session, session_user, url_user_id
 
 
@@ -34,8 +39,7 @@ def target_user(request: Request, raw_user_id: str) -> tuple[User, User]:
     user = actor if user_id == actor.id else selectors.user_get(user_id)
     if user is None:
         raise missing_user()
-    if user.is_system_admin and not has_system_permission(actor, "manage_system"):
-        raise permission_denied(actor.id, "manage_system")
+    require_user_editable(actor, user)
     return actor, user
 
 
@@ -57,44 +61,26 @@ def profile_changes(data: dict[str, Any], *, replace: bool) -> dict[str, Any]:
     return changes
 
 
-def check_own_email_change(actor: User, user: User, data: dict[str, Any]) -> None:
-    """Changing one's own email address needs the current password."""
-    new_email = data.get("email")
-    if actor.id != user.id or not isinstance(new_email, str):
-        return
-    if new_email.strip().lower() == user.email:
-        return
-    password = data.get("password")
-    if not isinstance(password, str) or not password:
-        raise invalid_body_param("password")
-    if not user.check_password(password):
-        raise AppError(
-            "api.user.check_user_password.invalid.app_error", "The password is wrong.", 401
-        )
-
-
 def apply_changes(request: Request, raw_user_id: str, *, replace: bool) -> Response:
     actor, user = target_user(request, raw_user_id)
     data = body_object(request, "user")
     if replace and data.get("id") != user.id:
         raise invalid_body_param("user_id")
     changes = profile_changes(data, replace=replace)
-    check_own_email_change(actor, user, data)
+    require_password_for_email_change(
+        actor,
+        user,
+        new_email=data.get("email"),
+        password=data.get("password"),
+        missing=invalid_body_param("password"),
+    )
     user = services.user_patch(user=user, changes=changes)
     return Response(user_for_viewer(user, actor))
 
 
 def deactivate(request: Request, raw_user_id: str) -> Response:
     actor, user = target_user(request, raw_user_id)
-    config = settings.MATTERMOST
-    if actor.id == user.id and not (
-        config.enable_user_deactivation or has_system_permission(actor, "manage_system")
-    ):
-        raise AppError(
-            "api.user.update_active.not_enable.app_error",
-            "Deactivating your own account is switched off.",
-            401,
-        )
+    require_may_deactivate(actor, user)
     services.user_set_active(user=user, active=False)
     return Response(STATUS_OK)
 
@@ -133,17 +119,15 @@ class UserRolesView(MattermostView):
     def put(self, request: Request, user_id: str) -> Response:
         actor = session_user(request)
         target_id = url_user_id(request, user_id)
-        roles = body_object(request, "roles").get("roles")
-        names = roles.split() if isinstance(roles, str) else []
-        # Known system roles only, and never system_admin alone (it would drop system_user).
-        if not names or not set(names) <= SYSTEM_ROLES or names == [SYSTEM_ADMIN]:
+        roles = clean_system_roles(body_object(request, "roles").get("roles"))
+        if roles is None:
             raise invalid_body_param("roles")
         if not has_system_permission(actor, "manage_roles"):
             raise permission_denied(actor.id, "manage_roles")
         user = selectors.user_get(target_id)
         if user is None:
             raise missing_user()
-        services.user_set_roles(user=user, roles=" ".join(dict.fromkeys(names)))
+        services.user_set_roles(user=user, roles=roles)
         return Response(STATUS_OK)
 
 
@@ -160,14 +144,11 @@ class UserPasswordView(MattermostView):
             current = data.get("current_password")
             if not isinstance(current, str) or not current:
                 raise invalid_body_param("current_password")
-            if not actor.check_password(current):
-                raise AppError(
-                    "api.user.update_password.incorrect.app_error",
-                    "The current password is wrong.",
-                    400,
-                )
-            services.user_set_password(
-                user=actor, password=new_password, keep=request_session(request)
+            services.user_change_own_password(
+                user=actor,
+                current_password=current,
+                new_password=new_password,
+                keep=request_session(request),
             )
             return Response(STATUS_OK)
         user = selectors.user_get(target_id)

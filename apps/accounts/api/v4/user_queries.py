@@ -15,26 +15,12 @@ from rest_framework.response import Response
 from apps.accounts import selectors
 from apps.accounts.api.v4.serializers import user_for_viewer
 from apps.accounts.models import User
-from apps.accounts.permissions import has_system_permission, require_system_permission
+from apps.accounts.permissions import has_system_permission, require_scope_visible
 from apps.accounts.selectors import UserScope
-from apps.channels.permissions import require_channel_permission
 from apps.core.body import body_object, body_string_list, optional_bool
 from apps.core.errors import AppError, invalid_body_param, invalid_url_param
 from apps.core.ids import is_valid_id
 from apps.core.views import MattermostView, session_user
-from apps.teams.permissions import require_team_permission
-
-
-def authorize_scope(viewer: User, scope: UserScope) -> None:
-    """The viewer may list members of these teams and channels (or users without a team)."""
-    for team_id in (scope.in_team, scope.not_in_team):
-        if team_id:
-            require_team_permission(viewer, team_id, "view_team")
-    for channel_id in (scope.in_channel, scope.not_in_channel):
-        if channel_id:
-            require_channel_permission(viewer, channel_id, "read_channel")
-    if scope.without_team:
-        require_system_permission(viewer, "list_users_without_team")
 
 
 def scope_from(
@@ -122,7 +108,7 @@ class UserSearchView(MattermostView):
         if scope.not_in_channel and not scope.in_team:
             raise invalid_body_param("team_id")
         viewer = session_user(request)
-        authorize_scope(viewer, scope)
+        require_scope_visible(viewer, scope)
         emails, full_names = _privacy(viewer)
         users = selectors.users_search(
             term=term,
@@ -155,7 +141,7 @@ class UserAutocompleteView(MattermostView):
             limit = selectors.SEARCH_DEFAULT_LIMIT
         limit = min(max(limit, 1), selectors.SEARCH_MAX_LIMIT)
         viewer = session_user(request)
-        authorize_scope(viewer, UserScope(in_team=team_id, in_channel=channel_id))
+        require_scope_visible(viewer, UserScope(in_team=team_id, in_channel=channel_id))
         _, full_names = _privacy(viewer)
 
         def matching(scope: UserScope) -> list[dict[str, object]]:

@@ -10,11 +10,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts import selectors, services
+from apps.accounts.api.shared import client_props, set_login_cookies
 from apps.accounts.api.v4.serializers import user_etag, user_for_self, user_for_viewer
 from apps.accounts.api.v4.user_changes import apply_changes, deactivate
-from apps.accounts.api.v4.user_queries import QUERY_SCOPE, authorize_scope, scope_from
+from apps.accounts.api.v4.user_queries import QUERY_SCOPE, scope_from
 from apps.accounts.models import User
-from apps.accounts.permissions import require_system_permission
+from apps.accounts.permissions import (
+    require_account_creation_allowed,
+    require_scope_visible,
+    require_system_permission,
+)
 from apps.accounts.selectors import UserScope
 from apps.core.body import body_object, optional_bool, optional_map, optional_str
 from apps.core.errors import AppError, clear_session_cookies, invalid_url_param
@@ -53,19 +58,6 @@ def missing_user(by: str = "id") -> AppError:
     return AppError("app.user.missing_account.const", "No such user.", 404)
 
 
-def client_props(request: Request) -> dict[str, str]:
-    agent = request.headers.get("User-Agent", "")
-    mobile = any(word in agent for word in ("Mobile", "Android", "iPhone"))
-    return {
-        "platform": "",
-        "os": "",
-        "browser": agent.split(" ")[0][:64],
-        "isMobile": "true" if mobile else "false",
-        "isSaml": "false",
-        "isOAuthUser": "false",
-    }
-
-
 class UsersView(MattermostView):
     """``POST /users``: sign-up, or an admin creating an account; ``GET /users``: the list."""
 
@@ -88,7 +80,7 @@ class UsersView(MattermostView):
                 400,
             )
         if not invite_id:
-            self._check_may_create(request_user(request))
+            require_account_creation_allowed(request_user(request))
         fields: dict[str, Any] = {}
         for name in ("username", "email", "password", *CREATE_FIELDS):
             fields[name] = optional_str(data, name) or ""
@@ -102,25 +94,6 @@ class UsersView(MattermostView):
         else:
             user = services.user_create(**fields)
         return Response(user_for_self(user), status=201)
-
-    def _check_may_create(self, actor: User | None) -> None:
-        config = settings.MATTERMOST
-        if actor is not None and actor.is_system_admin:
-            return
-        if not selectors.users_exist():
-            return  # the first account sets the server up
-        if not (config.enable_user_creation and config.enable_sign_up_with_email):
-            raise AppError(
-                "api.user.create_user.signup_email_disabled.app_error",
-                "Signing up with an email address is switched off.",
-                501,
-            )
-        if not config.enable_open_server:
-            raise AppError(
-                "api.user.create_user.no_open_server",
-                "This server does not allow sign-up without an invitation.",
-                403,
-            )
 
     @extend_schema(operation_id="GetUsers", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
@@ -143,7 +116,7 @@ class UsersView(MattermostView):
         if active and inactive:
             raise invalid_url_param("inactive")
         viewer = session_user(request)
-        authorize_scope(viewer, scope)
+        require_scope_visible(viewer, scope)
 
         def page() -> list[dict[str, Any]]:
             users = selectors.users_page(
@@ -182,18 +155,12 @@ class LoginView(MattermostView):
             props=client_props(request),
         )
         response = Response(user_for_self(user), headers={"Token": token})
-        if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-            lifetime = settings.MATTERMOST.session_length_web_in_hours * 3600
-            secure = request.is_secure()
-            cookies = (
-                ("MMAUTHTOKEN", token, True),
-                ("MMUSERID", user.id, False),
-                ("MMCSRF", session.csrf_token, False),
-            )
-            for name, value, http_only in cookies:
-                response.set_cookie(
-                    name, value, max_age=lifetime, secure=secure, httponly=http_only
-                )
+        cookies = (
+            ("MMAUTHTOKEN", token, True),
+            ("MMUSERID", user.id, False),
+            ("MMCSRF", session.csrf_token, False),
+        )
+        set_login_cookies(request, response, cookies)
         return response
 
 
