@@ -65,7 +65,7 @@ CSRF_TRUSTED_ORIGINS = _env_list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mattermost_py.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -149,6 +149,8 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# The admin site signs in with the chat credentials and their lockout (docs/admin.md).
+AUTHENTICATION_BACKENDS = ["apps.accounts.backends.ChatCredentialsBackend"]
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 
 LANGUAGE_CODE = "en-us"

@@ -1,7 +1,7 @@
 """Every write to users and what belongs to them, one module per concern. Callers import
 from here; the modules are how the code is kept in rooms of a sensible size."""
 
-from apps.accounts.services.login import invalid_credentials, login
+from apps.accounts.services.login import credentials_check, invalid_credentials, login
 from apps.accounts.services.preferences import PreferenceData, preferences_delete, preferences_save
 from apps.accounts.services.profile_images import (
     user_remove_profile_image,
@@ -45,6 +45,7 @@ __all__ = [
     "access_token_enable",
     "access_token_revoke",
     "access_token_session_open",
+    "credentials_check",
     "invalid_credentials",
     "login",
     "preferences_delete",
