@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from django.conf import settings
 
 from apps.core.errors import AppError
+from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9.\-_]+$")
 RESERVED_USERNAMES = frozenset({"all", "channel", "matterbot", "system"})
@@ -76,3 +77,12 @@ def validate_profile_field(field: str, value: str) -> None:
     limit = FIELD_LIMITS[field]
     if len(value) > limit:
         raise _invalid(field, f"The {field} may be at most {limit} characters long.")
+
+
+def system_roles_normalized(roles: str) -> str | None:
+    """``roles`` (space-separated) without repeats, or None unless they are known system
+    roles. ``system_admin`` alone is refused: it would drop ``system_user``."""
+    names = list(dict.fromkeys(roles.split()))
+    if not names or not set(names) <= SYSTEM_ROLES or names == [SYSTEM_ADMIN]:
+        return None
+    return " ".join(names)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from apps.accounts.models import User
+from apps.core.admin_actions import NewMembersInline, run_for_each
 from apps.core.errors import AppError
 from apps.teams.models import Team, TeamMember
 from apps.teams.services import (
@@ -22,10 +23,15 @@ from apps.teams.services import (
     team_archive,
     team_member_add,
     team_member_remove,
+    team_member_set_scheme_roles,
     team_patch,
     team_restore,
 )
 from apps.teams.validators import validate_team
+
+
+def _username(member: Any) -> str:
+    return str(member.user.username)
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -67,16 +73,24 @@ class TeamForm(forms.ModelForm):
 
 
 class TeamMemberInline(admin.TabularInline):
+    """The team's current members, with their roles: each shown from the one query that
+    loads them all, however many there are."""
+
     model = TeamMember
     extra = 0
-    fields = ("user", "scheme_admin", "explicit_roles", "delete_at")
-    readonly_fields = ("delete_at",)
-    autocomplete_fields = ("user",)
-    # Removing a member keeps the row with delete_at set, as leaving a team does.
+    fields = ("user", "scheme_admin", "explicit_roles", "create_at")
+    readonly_fields = ("user", "explicit_roles", "create_at")
     verbose_name_plural = "members (deleting a row removes the member from the team)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TeamMember]:
-        return super().get_queryset(request).select_related("user")
+        return super().get_queryset(request).filter(delete_at=0).select_related("user")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class TeamMemberAddInline(NewMembersInline):
+    model = TeamMember
 
 
 @admin.register(Team)
@@ -86,7 +100,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_filter = ("type", ArchivedFilter)
     search_fields = ("name", "display_name")
     readonly_fields = ("id", "name", "type", "email", "invite_id", "create_at", "update_at")
-    inlines = (TeamMemberInline,)
+    inlines = (TeamMemberInline, TeamMemberAddInline)
     actions = ("archive", "restore")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -107,28 +121,47 @@ class TeamAdmin(admin.ModelAdmin):
         team: Team = form.instance
         operator = cast(User, request.user)
         members = formset.save(commit=False)
-        for member in formset.deleted_objects:
-            team_member_remove(team=team, user=member.user, remover=operator)
-        for member in members:
-            if member.pk is not None:
-                member.save()
-                continue
-            try:
-                team_member_add(
-                    team=team, user=member.user, admin=member.scheme_admin, actor=operator
-                )
-            except AppError as error:
-                self.message_user(request, f"{member.user}: {error.message}", messages.ERROR)
+        run_for_each(
+            self,
+            request,
+            formset.deleted_objects,
+            lambda member: team_member_remove(team=team, user=member.user, remover=operator),
+            "Removed from the team",
+            name=_username,
+        )
+        run_for_each(
+            self,
+            request,
+            [member for member in members if member.pk is not None],
+            lambda member: team_member_set_scheme_roles(
+                member=member,
+                scheme_guest=member.scheme_guest,
+                scheme_user=member.scheme_user,
+                scheme_admin=member.scheme_admin,
+            ),
+            "Roles changed",
+            name=_username,
+        )
+        run_for_each(
+            self,
+            request,
+            [member for member in members if member.pk is None],
+            lambda member: team_member_add(
+                team=team, user=member.user, admin=member.scheme_admin, actor=operator
+            ),
+            "Added to the team",
+            name=_username,
+        )
 
     @admin.action(description="Archive the selected teams")
     def archive(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
-        for team in queryset.filter(delete_at=0):
-            team_archive(team=team)
+        teams = queryset.filter(delete_at=0)
+        run_for_each(self, request, teams, lambda team: team_archive(team=team), "Archived")
 
     @admin.action(description="Restore the selected teams")
     def restore(self, request: HttpRequest, queryset: QuerySet[Team]) -> None:
-        for team in queryset.exclude(delete_at=0):
-            team_restore(team=team)
+        teams = queryset.exclude(delete_at=0)
+        run_for_each(self, request, teams, lambda team: team_restore(team=team), "Restored")
 
 
 @admin.register(TeamMember)

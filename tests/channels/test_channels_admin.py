@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import User
 from apps.channels.models import Channel, ChannelMember
 from apps.channels.services import channel_archive, channel_create, channel_member_add
+from apps.posts.models import Post
 from apps.teams.models import Team
-from apps.teams.services import team_create
+from apps.teams.services import team_create, team_member_add
 
 pytestmark = pytest.mark.django_db
 
@@ -106,23 +107,27 @@ def test_actions_go_through_the_services(
     assert square.type == "O"  # town-square stays public
 
 
-def change_form(channel: Channel, rows: list[dict[str, Any]], **fields: str) -> dict[str, Any]:
-    """The channel change form as a browser posts it: the fields and the member rows."""
+def change_form(
+    channel: Channel, rows: list[dict[str, Any]], new: tuple[str, ...] = (), **fields: str
+) -> dict[str, Any]:
+    """The channel change form as a browser posts it: the fields, the current member rows
+    (``members``) and the users picked to be added (``members-2``)."""
     data: dict[str, Any] = {
         "display_name": channel.display_name,
         "name": channel.name,
         "header": channel.header,
         "purpose": channel.purpose,
-        "members-TOTAL_FORMS": str(len(rows)),
-        "members-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
-        "members-MIN_NUM_FORMS": "0",
-        "members-MAX_NUM_FORMS": "1000",
         **fields,
     }
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"members-{index}-{key}"] = value
-        data[f"members-{index}-channel"] = channel.pk
+    for prefix, forms in (("members", rows), ("members-2", [{"user": u} for u in new])):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for row in forms if row.get("id")))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for index, row in enumerate(forms):
+            for key, value in row.items():
+                data[f"{prefix}-{index}-{key}"] = value
+            data[f"{prefix}-{index}-channel"] = channel.pk
     return {key: value for key, value in data.items() if value != ""}
 
 
@@ -131,7 +136,7 @@ def test_editing_a_channel_goes_through_the_rules(
 ) -> None:
     channel = make_channel(team, user, "lively")
     member = ChannelMember.objects.get(channel=channel, user=user)
-    row = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    row = {"id": str(member.pk), "scheme_admin": "on"}
     client.force_login(admin)
     url = f"{CHANNELS}{channel.pk}/change/"
     refused = client.post(url, change_form(channel, [row], name="Not Valid"))
@@ -157,16 +162,60 @@ def test_members_added_and_removed_through_the_services(
     member = ChannelMember.objects.get(channel=channel, user=user)
     client.force_login(admin)
     url = f"{CHANNELS}{channel.pk}/change/"
-    alice = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
-    response = client.post(url, change_form(channel, [alice, {"user": other_user.pk}]))
+    alice = {"id": str(member.pk), "scheme_admin": "on"}
+    outsider = client.post(url, change_form(channel, [alice], new=(other_user.pk,)), follow=True)
+    refusal = (
+        "Bob: That user is not a member of the channel&#x27;s team."  # capitalised by the admin
+    )
+    assert refusal in outsider.content.decode()
+    assert not ChannelMember.objects.filter(channel=channel, user=other_user).exists()
+
+    team_member_add(team=team, user=other_user)
+    response = client.post(url, change_form(channel, [alice], new=(other_user.pk,)))
     assert response.status_code == 302
     bob = ChannelMember.objects.get(channel=channel, user=other_user)
     assert bob.roles == "channel_user"
     assert bob.last_viewed_at > 0  # joined through the service: nothing is unread
+    assert Post.objects.filter(channel=channel, type="system_add_to_channel").exists()
 
-    removal = {"id": str(bob.pk), "user": other_user.pk, "DELETE": "on"}
+    promoted = {"id": str(bob.pk), "scheme_admin": "on"}
+    client.post(url, change_form(channel, [alice, promoted]))
+    bob.refresh_from_db()
+    assert bob.roles == "channel_user channel_admin"
+
+    removal = {"id": str(bob.pk), "DELETE": "on"}
     client.post(url, change_form(channel, [alice, removal]))
     assert not ChannelMember.objects.filter(channel=channel, user=other_user).exists()
+
+
+def test_move_asks_for_the_team_then_moves_through_the_service(
+    client: Client, admin: User, user: User, other_user: User, team: Team
+) -> None:
+    channel = make_channel(team, user, "lively")
+    channel_member_add(channel=channel, user=other_user)
+    beta = team_create(creator=user, name="beta", display_name="Beta", type="O")
+    client.force_login(admin)
+    step_one = client.post(CHANNELS, {"action": "move", "_selected_action": [channel.pk]})
+    assert step_one.status_code == 200
+    page = step_one.content.decode()
+    assert "Lively (alpha:lively)" in page
+    assert '<option value="' + beta.pk + '">beta</option>' in page
+
+    choice = {"action": "move", "_selected_action": [channel.pk], "apply": "1", "team": beta.pk}
+    refused = client.post(CHANNELS, choice, follow=True)
+    assert "not members of the new team" in refused.content.decode()
+    channel.refresh_from_db()
+    assert channel.team_id == team.pk
+
+    moved = client.post(CHANNELS, {**choice, "force": "on"}, follow=True)
+    assert "Moved to beta: 1." in moved.content.decode()
+    channel.refresh_from_db()
+    assert channel.team_id == beta.pk
+    assert not ChannelMember.objects.filter(channel=channel, user=other_user).exists()
+
+    no_team = client.post(CHANNELS, {**choice, "team": "nope"})
+    assert no_team.status_code == 200  # the form again, with its error
+    assert "Select a valid choice" in no_team.content.decode()
 
 
 def test_membership_list_shows_roles(

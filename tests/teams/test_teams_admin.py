@@ -80,8 +80,11 @@ def test_archive_and_restore_actions(client: Client, admin: User, user: User) ->
     assert team.delete_at == 0
 
 
-def inline_form(team: Team, rows: list[dict[str, str]], **fields: str) -> dict[str, str]:
-    """The team change form as a browser posts it: the team fields and the member rows."""
+def inline_form(
+    team: Team, rows: list[dict[str, str]], new: tuple[str, ...] = (), **fields: str
+) -> dict[str, str]:
+    """The team change form as a browser posts it: the team fields, the current member
+    rows (``members``) and the users picked to be added (``members-2``)."""
     data = {
         "display_name": team.display_name,
         "description": team.description,
@@ -89,23 +92,24 @@ def inline_form(team: Team, rows: list[dict[str, str]], **fields: str) -> dict[s
         "allowed_domains": team.allowed_domains,
         "allow_open_invite": "on" if team.allow_open_invite else "",
         "group_constrained": "unknown",
-        "members-TOTAL_FORMS": str(len(rows)),
-        "members-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
-        "members-MIN_NUM_FORMS": "0",
-        "members-MAX_NUM_FORMS": "1000",
         **fields,
     }
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"members-{index}-{key}"] = value
-        data[f"members-{index}-team"] = team.pk
+    for prefix, forms in (("members", rows), ("members-2", [{"user": u} for u in new])):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for row in forms if row.get("id")))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for index, row in enumerate(forms):
+            for key, value in row.items():
+                data[f"{prefix}-{index}-{key}"] = value
+            data[f"{prefix}-{index}-team"] = team.pk
     return {k: v for k, v in data.items() if v != ""}
 
 
 def test_editing_a_team_goes_through_the_rules(client: Client, admin: User, user: User) -> None:
     team = make_team(user, "alpha")
     member = TeamMember.objects.get(team=team, user=user)
-    row = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
+    row = {"id": str(member.pk), "scheme_admin": "on"}
     client.force_login(admin)
     url = f"{TEAMS}{team.pk}/change/"
     refused = client.post(url, inline_form(team, [row], display_name="d" * 65))
@@ -124,19 +128,28 @@ def test_members_added_and_removed_through_the_services(
     member = TeamMember.objects.get(team=team, user=user)
     client.force_login(admin)
     url = f"{TEAMS}{team.pk}/change/"
-    alice = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
-    response = client.post(url, inline_form(team, [alice, {"user": other_user.pk}]))
+    alice = {"id": str(member.pk), "scheme_admin": "on"}
+    response = client.post(url, inline_form(team, [alice], new=(other_user.pk,)))
     assert response.status_code == 302
     bob = TeamMember.objects.get(team=team, user=other_user)
     assert bob.roles == "team_user"
     # joined through the service, so he is in the default channels too
     assert ChannelMember.objects.filter(user=other_user, channel__team=team).count() == 2
 
-    removal = {"id": str(bob.pk), "user": other_user.pk, "DELETE": "on"}
+    removal = {"id": str(bob.pk), "DELETE": "on"}
     client.post(url, inline_form(team, [alice, removal]))
     bob.refresh_from_db()
     assert bob.delete_at > 0  # left the team, row kept
     assert not ChannelMember.objects.filter(user=other_user, channel__team=team).exists()
+    page = client.get(url).content.decode()
+    assert f"/admin/accounts/user/{other_user.pk}/change/" not in page  # former members hidden
+
+    client.post(url, inline_form(team, [alice], new=(other_user.pk,)))  # back again
+    bob.refresh_from_db()
+    assert bob.delete_at == 0
+    again = client.post(url, inline_form(team, [alice], new=(other_user.pk,)))
+    assert again.status_code == 302  # adding a current member changes nothing
+    assert TeamMember.objects.filter(team=team, user=other_user).count() == 1
 
 
 def test_membership_list_shows_roles(

@@ -33,6 +33,7 @@ from apps.accounts.services.users import (
     user_set_active,
     user_set_password,
     user_set_roles,
+    user_set_system_admin,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "user_set_password",
     "user_set_profile_image",
     "user_set_roles",
+    "user_set_system_admin",
 ]

@@ -15,9 +15,9 @@ from apps.accounts import selectors, services
 from apps.accounts.api.v4.serializers import user_for_viewer
 from apps.accounts.models import User
 from apps.accounts.permissions import has_system_permission, require_self_or_permission
+from apps.accounts.validators import system_roles_normalized
 from apps.core.body import body_object
 from apps.core.errors import AppError, invalid_body_param, permission_denied
-from apps.core.roles import SYSTEM_ADMIN, SYSTEM_ROLES
 from apps.core.views import STATUS_OK, MattermostView, request_session, session_user, url_user_id
 
 
@@ -134,16 +134,15 @@ class UserRolesView(MattermostView):
         actor = session_user(request)
         target_id = url_user_id(request, user_id)
         roles = body_object(request, "roles").get("roles")
-        names = roles.split() if isinstance(roles, str) else []
-        # Known system roles only, and never system_admin alone (it would drop system_user).
-        if not names or not set(names) <= SYSTEM_ROLES or names == [SYSTEM_ADMIN]:
+        normalized = system_roles_normalized(roles) if isinstance(roles, str) else None
+        if normalized is None:
             raise invalid_body_param("roles")
         if not has_system_permission(actor, "manage_roles"):
             raise permission_denied(actor.id, "manage_roles")
         user = selectors.user_get(target_id)
         if user is None:
             raise missing_user()
-        services.user_set_roles(user=user, roles=" ".join(dict.fromkeys(names)))
+        services.user_set_roles(user=user, roles=normalized)
         return Response(STATUS_OK)
 
 
