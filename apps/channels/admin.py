@@ -25,7 +25,7 @@ from apps.channels.models import (
     SidebarCategory,
     SidebarChannel,
 )
-from apps.channels.selectors import channel_name_in_use
+from apps.channels.selectors import channel_member_counts, channel_name_in_use
 from apps.channels.services import (
     EDITABLE_FIELDS,
     channel_archive,
@@ -38,7 +38,7 @@ from apps.channels.services import (
     channel_set_privacy,
 )
 from apps.channels.validators import validate_channel_fields
-from apps.core.admin_actions import NewMembersInline, run_for_each
+from apps.core.admin_actions import NewMembersInline, member_username, members_link, run_for_each
 from apps.core.errors import AppError
 from apps.teams.models import Team
 
@@ -56,10 +56,6 @@ def _member_add(channel: Channel, row: ChannelMember, operator: User) -> None:
         channel_member_set_scheme_roles(
             member=member, scheme_guest=False, scheme_user=True, scheme_admin=True
         )
-
-
-def _username(member: Any) -> str:
-    return str(member.user.username)
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -105,23 +101,6 @@ class ChannelForm(forms.ModelForm):
         return data
 
 
-class ChannelMemberInline(admin.TabularInline):
-    """The channel's members, with their roles: each shown from the one query that loads
-    them all, however many there are."""
-
-    model = ChannelMember
-    extra = 0
-    fields = ("user", "scheme_admin", "explicit_roles", "last_viewed_at")
-    readonly_fields = ("user", "explicit_roles", "last_viewed_at")
-    verbose_name_plural = "members (deleting a row removes the member from the channel)"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ChannelMember]:
-        return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 class ChannelMemberAddInline(NewMembersInline):
     model = ChannelMember
 
@@ -156,11 +135,12 @@ class ChannelAdmin(admin.ModelAdmin):
         "total_msg_count_root",
         "last_post_at",
         "last_root_post_at",
+        "members",
         "create_at",
         "update_at",
         "delete_at",
     )
-    inlines = (ChannelMemberInline, ChannelMemberAddInline)
+    inlines = (ChannelMemberAddInline,)
     actions = ("archive", "restore", "convert", "move")
 
     @admin.display(boolean=True, ordering="delete_at")
@@ -185,42 +165,26 @@ class ChannelAdmin(admin.ModelAdmin):
         except AppError as error:
             self.message_user(request, error.message, messages.ERROR)
 
+    @admin.display(description="members")
+    def members(self, channel: Channel) -> str:
+        return members_link(
+            "admin:channels_channelmember_changelist",
+            {"channel": channel.pk},
+            channel_member_counts(channel.pk)[0],
+        )
+
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
         channel: Channel = form.instance
         operator = _operator(request)
-        members = formset.save(commit=False)
         run_for_each(
             self,
             request,
-            formset.deleted_objects,
-            lambda member: channel_member_remove(
-                channel=channel, user=member.user, remover=operator
-            ),
-            "Removed from the channel",
-            name=_username,
-        )
-        run_for_each(
-            self,
-            request,
-            [member for member in members if member.pk is not None],
-            lambda member: channel_member_set_scheme_roles(
-                member=member,
-                scheme_guest=False,
-                scheme_user=True,
-                scheme_admin=member.scheme_admin,
-            ),
-            "Roles changed",
-            name=_username,
-        )
-        run_for_each(
-            self,
-            request,
-            [member for member in members if member.pk is None],
+            formset.save(commit=False),
             lambda member: _member_add(channel, member, operator),
             "Added to the channel",
-            name=_username,
+            name=member_username,
         )
 
     @admin.action(description="Archive the selected channels")
@@ -289,7 +253,9 @@ class ChannelAdmin(admin.ModelAdmin):
 
 @admin.register(ChannelMember)
 class ChannelMemberAdmin(admin.ModelAdmin):
-    """Memberships across channels; they are added and removed on the channel's page."""
+    """Memberships across channels (a channel's page links to its own). Members are added
+    on the channel's page; removing them and changing their role are actions here,
+    through the channel services. Notification settings are the member's own."""
 
     list_display = ("channel", "user", "roles", "msg_count", "mention_count", "last_viewed_at")
     list_select_related = ("channel", "user")
@@ -298,20 +264,56 @@ class ChannelMemberAdmin(admin.ModelAdmin):
     fields = (
         "channel",
         "user",
-        "scheme_admin",
-        "explicit_roles",
+        "roles",
         "notify_props",
         "last_viewed_at",
         "msg_count",
         "mention_count",
     )
-    readonly_fields = ("channel", "user", "last_viewed_at", "msg_count", "mention_count")
+    readonly_fields = fields
+    actions = ("remove", "make_admin", "make_member")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.action(description="Remove from the channel")
+    def remove(self, request: HttpRequest, queryset: QuerySet[ChannelMember]) -> None:
+        operator = _operator(request)
+        run_for_each(
+            self,
+            request,
+            queryset.select_related("channel", "user"),
+            lambda member: channel_member_remove(
+                channel=member.channel, user=member.user, remover=operator
+            ),
+            "Removed from their channel",
+            name=member_username,
+        )
+
+    @admin.action(description="Make channel admin")
+    def make_admin(self, request: HttpRequest, queryset: QuerySet[ChannelMember]) -> None:
+        self._set_admin(request, queryset, admin=True)
+
+    @admin.action(description="Make plain member (not channel admin)")
+    def make_member(self, request: HttpRequest, queryset: QuerySet[ChannelMember]) -> None:
+        self._set_admin(request, queryset, admin=False)
+
+    def _set_admin(
+        self, request: HttpRequest, queryset: QuerySet[ChannelMember], *, admin: bool
+    ) -> None:
+        run_for_each(
+            self,
+            request,
+            queryset.filter(scheme_admin=not admin).select_related("user"),
+            lambda member: channel_member_set_scheme_roles(
+                member=member, scheme_guest=False, scheme_user=True, scheme_admin=admin
+            ),
+            "Roles changed",
+            name=member_username,
+        )
 
 
 class SidebarAdmin(admin.ModelAdmin):

@@ -10,6 +10,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from apps.core.errors import AppError
 
@@ -36,6 +40,18 @@ def run_for_each(
         model_admin.message_user(request, f"{done}: {changed}.", messages.SUCCESS)
 
 
+def member_username(member: Any) -> str:
+    """How a team or channel membership is named in the messages about it."""
+    return str(member.user.username)
+
+
+def members_link(changelist: str, filters: dict[str, str], count: int) -> SafeString:
+    """``count`` and a link to the membership list, filtered to one team or channel, where
+    members are removed and their roles changed (a page of rows, not a form per member)."""
+    url = f"{reverse(changelist)}?{urlencode(filters)}"
+    return format_html('{} — <a href="{}">see and manage them</a>', count, url)
+
+
 class NewMemberForm(forms.ModelForm):
     """A membership row the parent admin hands to its service, which creates it, brings a
     former member back, or refuses with its own message: so the form does not refuse an
@@ -46,9 +62,9 @@ class NewMemberForm(forms.ModelForm):
 
 
 class NewMembersInline(admin.TabularInline):
-    """Empty rows to add members (the user found by search); the current members are
-    listed by a separate inline, and the parent admin's ``save_formset`` adds these
-    through its service."""
+    """Empty rows to add members (the user found by search); the parent admin's
+    ``save_formset`` adds them through its service. The current members are not rows of
+    this form: a team of thousands would make a page of thousands of forms."""
 
     form = NewMemberForm
     extra = 1
