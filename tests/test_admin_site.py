@@ -164,3 +164,31 @@ class TestBarChart:
         svg = str(bar_chart([], title="T", unit="x"))
         assert "<rect" not in svg
         assert svg.startswith("<svg")
+
+
+def test_admin_pages_keep_referrers_same_origin_while_the_api_sends_none(client: Client) -> None:
+    # Under no-referrer a browser posts the admin's forms with Origin: null, which the CSRF
+    # check refuses; the API keeps Mattermost's header.
+    assert client.get(LOGIN)["Referrer-Policy"] == "same-origin"
+    assert client.get("/api/v4/system/ping")["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "accounts/status",
+        "channels/sidebarcategory",
+        "channels/sidebarchannel",
+        "posts/reaction",
+        "teams/teammember",
+        "channels/channelmember",
+    ],
+)
+def test_rows_only_services_may_write_are_neither_added_nor_deleted(
+    client: Client, admin: User, table: str
+) -> None:
+    client.force_login(admin)
+    page = client.get(f"/admin/{table}/")
+    assert page.status_code == 200
+    assert 'value="delete_selected"' not in page.content.decode()
+    assert client.get(f"/admin/{table}/add/").status_code == 403
