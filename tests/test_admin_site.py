@@ -192,3 +192,22 @@ def test_rows_only_services_may_write_are_neither_added_nor_deleted(
     assert page.status_code == 200
     assert 'value="delete_selected"' not in page.content.decode()
     assert client.get(f"/admin/{table}/add/").status_code == 403
+
+
+def test_changing_the_operators_password_follows_the_chat_rules(
+    client: Client, admin: User, login: Callable[..., Any]
+) -> None:
+    _, chat_token = login(admin)
+    sign_in(client, "root")
+    url = "/admin/password_change/"
+    form = {"old_password": "passw0rd!", "new_password1": "short", "new_password2": "short"}
+    refused = client.post(url, form)
+    assert "Passwords need at least" in refused.content.decode()
+    new = "a-longer-secret"
+    changed = client.post(url, {**form, "new_password1": new, "new_password2": new})
+    assert changed["Location"] == "/admin/password_change/done/"
+    admin.refresh_from_db()
+    assert admin.check_password(new)
+    assert client.get("/admin/").status_code == 200  # still signed in here
+    api = Client().get("/api/v4/users/me", HTTP_AUTHORIZATION=f"Bearer {chat_token}")
+    assert api.status_code == 401  # the chat sessions ended, as a new password does
