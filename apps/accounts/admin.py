@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -71,6 +72,11 @@ class SystemAdminFilter(admin.SimpleListFilter):
         if self.value() == "member":
             return queryset.exclude(pk__in=admins.values("pk"))
         return queryset
+
+
+# Django's permission groups mean nothing here: system admins may do everything in the
+# admin, and chat permissions come from roles.
+admin.site.unregister(Group)
 
 
 # The profile an operator may correct; roles, activation and passwords have their actions

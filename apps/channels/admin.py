@@ -225,6 +225,13 @@ class ChannelAdmin(admin.ModelAdmin):
     @admin.action(description="Move the selected channels to another team")
     def move(self, request: HttpRequest, queryset: QuerySet[Channel]) -> TemplateResponse | None:
         """First shows a page asking for the team; its form posts the action again."""
+        if queryset.exclude(type__in=(CHANNEL_OPEN, CHANNEL_PRIVATE)).exists():
+            self.message_user(
+                request, "Direct and group messages belong to no team.", messages.WARNING
+            )
+            queryset = queryset.filter(type__in=(CHANNEL_OPEN, CHANNEL_PRIVATE))
+        if not queryset.exists():
+            return None
         form = MoveForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return TemplateResponse(

@@ -9,7 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
 from apps.channels.models import Channel, ChannelMember
-from apps.channels.services import channel_archive, channel_create, channel_member_add
+from apps.channels.services import (
+    channel_archive,
+    channel_create,
+    channel_member_add,
+    direct_channel_get_or_create,
+)
 from apps.posts.models import Post
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
@@ -210,6 +215,11 @@ def test_move_asks_for_the_team_then_moves_through_the_service(
     channel.refresh_from_db()
     assert channel.team_id == beta.pk
     assert not ChannelMember.objects.filter(channel=channel, user=other_user).exists()
+
+    direct = direct_channel_get_or_create(user=user, other_user=admin).channel
+    only_direct = {"action": "move", "_selected_action": [direct.pk]}
+    warned = client.post(CHANNELS, only_direct, follow=True).content.decode()
+    assert "Direct and group messages belong to no team." in warned
 
     no_team = client.post(CHANNELS, {**choice, "team": "nope"})
     assert no_team.status_code == 200  # the form again, with its error
