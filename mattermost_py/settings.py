@@ -70,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = _env_list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mattermost_py.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.core.middleware.ApiContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mattermost_py.middleware.AdminReferrerPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +155,8 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# The admin site signs in with the chat credentials and their lockout (docs/admin.md).
+AUTHENTICATION_BACKENDS = ["apps.accounts.backends.ChatCredentialsBackend"]
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 
 LANGUAGE_CODE = "en-us"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import Any
+from unittest import mock
+
+from django.core.management import ManagementUtility
 
 ERROR_KEYS = {"id", "message", "detailed_error", "request_id", "status_code"}
 
@@ -36,3 +41,19 @@ def forget_join_notices(team: Any) -> None:
         total_msg_count=0, total_msg_count_root=0, last_post_at=0, last_root_post_at=0
     )
     ChannelMember.objects.filter(channel__team=team).update(msg_count=0, msg_count_root=0)
+
+
+def command_line(*argv: str) -> tuple[int, str, str]:
+    """Run ``manage.py *argv`` as a shell would: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    # The command line closes the database connections when done; the test still needs its.
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        mock.patch("django.core.management.base.connections.close_all"),
+    ):
+        try:
+            ManagementUtility(["manage.py", *argv]).execute()
+        except SystemExit as exit:
+            return int(exit.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()

@@ -268,6 +268,14 @@ def users_count_active() -> int:
     return User.objects.filter(delete_at=0, is_bot=False).count()
 
 
+def user_counts() -> tuple[int, int]:
+    """How many accounts are active and how many deactivated, in one query."""
+    counts = User.objects.aggregate(
+        active=Count("pk", filter=Q(delete_at=0)), inactive=Count("pk", filter=~Q(delete_at=0))
+    )
+    return counts["active"], counts["inactive"]
+
+
 # Preferences and status
 
 

@@ -170,6 +170,7 @@ class SidebarCategory(models.Model):
 
     class Meta:
         db_table = "sidebar_categories"
+        verbose_name_plural = "sidebar categories"
         indexes: ClassVar[list[models.Index]] = [
             models.Index(
                 fields=["user", "team", "sort_order"], name="sidebar_categories_user_team"

@@ -338,6 +338,18 @@ def channels_for_operator(*, team_id: str | None, archived: bool) -> QuerySet[Ch
     return channels.order_by("team__name", "name")
 
 
+def channel_counts_by_type() -> dict[str, tuple[int, int]]:
+    """For each channel type present, how many channels are live and how many archived."""
+    rows = (
+        Channel.objects.order_by()
+        .values("type")
+        .annotate(
+            live=Count("pk", filter=Q(delete_at=0)), archived=Count("pk", filter=~Q(delete_at=0))
+        )
+    )
+    return {row["type"]: (row["live"], row["archived"]) for row in rows}
+
+
 def channel_find(*, team_id: str, reference: str) -> Channel | None:
     """The team's channel an operator names, by id or by name."""
     reference = reference.strip()

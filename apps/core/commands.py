@@ -4,6 +4,7 @@ CommandError (clear message, non-zero exit)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,3 +21,7 @@ class ActionCommand(BaseCommand):
             getattr(self, self.actions[options["action"]])(options)
         except AppError as error:
             raise CommandError(error.message) from None
+
+    def write_json(self, data: object) -> None:
+        """``--json`` output: indented, so it reads well and still pipes into ``jq``."""
+        self.stdout.write(json.dumps(data, indent=2))

@@ -84,6 +84,14 @@ def teams_for_operator(*, archived: bool) -> QuerySet[Team]:
     return teams.exclude(delete_at=0) if archived else teams.filter(delete_at=0)
 
 
+def team_counts() -> tuple[int, int]:
+    """How many teams are live and how many archived, in one query."""
+    counts = Team.objects.aggregate(
+        live=Count("pk", filter=Q(delete_at=0)), archived=Count("pk", filter=~Q(delete_at=0))
+    )
+    return counts["live"], counts["archived"]
+
+
 def team_find(reference: str) -> Team | None:
     """The team an operator names, by id or by name."""
     reference = reference.strip()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from apps.accounts.models import Session, User
-from tests.helpers import bearer
+from tests.helpers import bearer, command_line
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,57 @@ class TestPassword:
 def test_an_action_is_required() -> None:
     with pytest.raises(CommandError):
         run()
+
+
+class TestRole:
+    def test_promote_and_demote(self, client: Client, user: User, token: str) -> None:
+        assert me_status(client, token) == 200  # the session is cached now
+        out = run("role", "alice", "system_admin", "system_user", "system_admin")
+        assert out == "alice now has the roles: system_admin system_user\n"
+        me = client.get("/api/v4/users/me", **bearer(token)).json()
+        assert me["roles"] == "system_admin system_user"  # the session follows at once
+        run("role", "alice@example.com", "system_user")
+        user.refresh_from_db()
+        assert user.roles == "system_user"
+
+    @pytest.mark.parametrize(
+        "roles", [("system_admin",), ("system_user", "team_admin"), ("superuser",)]
+    )
+    def test_bad_roles_change_nothing(self, user: User, roles: tuple[str, ...]) -> None:
+        with pytest.raises(CommandError, match="are not system roles"):
+            run("role", "alice", *roles)
+        user.refresh_from_db()
+        assert user.roles == "system_user"
+
+    def test_exit_codes(self, user: User) -> None:
+        status, _, err = command_line("user", "role", "alice", "overlord")
+        assert status == 1
+        assert "'overlord' are not system roles" in err
+        assert command_line("user", "role", "nobody", "system_user")[0] == 1
+        assert command_line("user", "role", "alice")[0] == 2  # a usage error: no role given
+
+
+class TestSessionsRevoke:
+    def test_logs_the_user_out_everywhere(
+        self, client: Client, user: User, other_user: User, login: Callable[..., Any]
+    ) -> None:
+        tokens = [login(user)[1], login(user)[1]]
+        bobs = login(other_user)[1]
+        assert [me_status(client, t) for t in [*tokens, bobs]] == [200, 200, 200]
+        assert run("sessions-revoke", "alice") == "Ended 2 sessions of alice.\n"
+        assert [me_status(client, t) for t in [*tokens, bobs]] == [401, 401, 200]
+        user.refresh_from_db()
+        assert user.is_active  # only logged out
+
+    def test_unknown_user_exits_1(self) -> None:
+        status, out, err = command_line("user", "sessions-revoke", "nobody")
+        assert (status, out) == (1, "")
+        assert "No user has the username, email address or id 'nobody'." in err
+
+
+def test_command_line_happy_path_and_bad_input(user: User) -> None:
+    status, out, _ = command_line("user", "list", "--json")
+    assert status == 0
+    assert [row["username"] for row in json.loads(out)] == ["alice"]
+    assert command_line("user", "deactivate", "nobody")[0] == 1
+    assert command_line("user", "frobnicate")[0] == 2

@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.channels.models import CHANNEL_DIRECT, CHANNEL_PRIVATE, Channel
 from apps.posts.models import Post, Reaction
 from apps.teams.models import Team
+from tests.helpers import command_line
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,10 @@ def test_runs_twice() -> None:
     assert Team.objects.count() == 2
     assert Post.objects.filter(type="").count() == 240
     assert_counters_consistent()
+
+
+def test_bad_input_exits_with_a_usage_error() -> None:
+    status, _, err = command_line("sampledata", "--posts", "many")
+    assert status == 2
+    assert "invalid int value: 'many'" in err
+    assert not User.objects.exists()

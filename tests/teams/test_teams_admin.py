@@ -80,8 +80,9 @@ def test_archive_and_restore_actions(client: Client, admin: User, user: User) ->
     assert team.delete_at == 0
 
 
-def inline_form(team: Team, rows: list[dict[str, str]], **fields: str) -> dict[str, str]:
-    """The team change form as a browser posts it: the team fields and the member rows."""
+def inline_form(team: Team, new: tuple[str, ...] = (), **fields: str) -> dict[str, str]:
+    """The team change form as a browser posts it: the team fields and the users picked
+    to be added."""
     data = {
         "display_name": team.display_name,
         "description": team.description,
@@ -89,29 +90,26 @@ def inline_form(team: Team, rows: list[dict[str, str]], **fields: str) -> dict[s
         "allowed_domains": team.allowed_domains,
         "allow_open_invite": "on" if team.allow_open_invite else "",
         "group_constrained": "unknown",
-        "members-TOTAL_FORMS": str(len(rows)),
-        "members-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+        "members-TOTAL_FORMS": str(len(new)),
+        "members-INITIAL_FORMS": "0",
         "members-MIN_NUM_FORMS": "0",
         "members-MAX_NUM_FORMS": "1000",
         **fields,
     }
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"members-{index}-{key}"] = value
+    for index, user_id in enumerate(new):
+        data[f"members-{index}-user"] = user_id
         data[f"members-{index}-team"] = team.pk
     return {k: v for k, v in data.items() if v != ""}
 
 
 def test_editing_a_team_goes_through_the_rules(client: Client, admin: User, user: User) -> None:
     team = make_team(user, "alpha")
-    member = TeamMember.objects.get(team=team, user=user)
-    row = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
     client.force_login(admin)
     url = f"{TEAMS}{team.pk}/change/"
-    refused = client.post(url, inline_form(team, [row], display_name="d" * 65))
+    refused = client.post(url, inline_form(team, display_name="d" * 65))
     assert refused.status_code == 200  # the form again, with the error
     assert "display name" in refused.content.decode()
-    saved = client.post(url, inline_form(team, [row], description="Edited here"))
+    saved = client.post(url, inline_form(team, description="Edited here"))
     assert saved.status_code == 302
     team.refresh_from_db()
     assert team.description == "Edited here"
@@ -121,22 +119,44 @@ def test_members_added_and_removed_through_the_services(
     client: Client, admin: User, user: User, other_user: User
 ) -> None:
     team = make_team(user, "alpha")
-    member = TeamMember.objects.get(team=team, user=user)
     client.force_login(admin)
     url = f"{TEAMS}{team.pk}/change/"
-    alice = {"id": str(member.pk), "user": user.pk, "scheme_admin": "on"}
-    response = client.post(url, inline_form(team, [alice, {"user": other_user.pk}]))
+    response = client.post(url, inline_form(team, new=(other_user.pk,)))
     assert response.status_code == 302
     bob = TeamMember.objects.get(team=team, user=other_user)
     assert bob.roles == "team_user"
     # joined through the service, so he is in the default channels too
     assert ChannelMember.objects.filter(user=other_user, channel__team=team).count() == 2
+    page = client.get(url).content.decode()
+    assert f'2 — <a href="{MEMBERS}?team={team.pk}&amp;current=yes">' in page
 
-    removal = {"id": str(bob.pk), "user": other_user.pk, "DELETE": "on"}
-    client.post(url, inline_form(team, [alice, removal]))
+    removed = client.post(MEMBERS, {"action": "remove", "_selected_action": [bob.pk]}, follow=True)
+    assert "Removed from their team: 1." in removed.content.decode()
     bob.refresh_from_db()
     assert bob.delete_at > 0  # left the team, row kept
     assert not ChannelMember.objects.filter(user=other_user, channel__team=team).exists()
+    current = client.get(f"{MEMBERS}?team={team.pk}&current=yes").content.decode()
+    assert "alice" in current
+    assert "bob" not in current
+
+    client.post(url, inline_form(team, new=(other_user.pk,)))  # back again
+    bob.refresh_from_db()
+    assert bob.delete_at == 0
+    again = client.post(url, inline_form(team, new=(other_user.pk,)))
+    assert again.status_code == 302  # adding a current member changes nothing
+    assert TeamMember.objects.filter(team=team, user=other_user).count() == 1
+
+
+def test_team_admin_role_actions(client: Client, admin: User, user: User, other_user: User) -> None:
+    team = make_team(user, "alpha")
+    bob = team_member_add(team=team, user=other_user)
+    client.force_login(admin)
+    client.post(MEMBERS, {"action": "make_admin", "_selected_action": [bob.pk]})
+    bob.refresh_from_db()
+    assert bob.roles == "team_user team_admin"
+    client.post(MEMBERS, {"action": "make_member", "_selected_action": [bob.pk]})
+    bob.refresh_from_db()
+    assert bob.roles == "team_user"
 
 
 def test_membership_list_shows_roles(

@@ -1,7 +1,7 @@
 """Every write to users and what belongs to them, one module per concern. Callers import
 from here; the modules are how the code is kept in rooms of a sensible size."""
 
-from apps.accounts.services.login import invalid_credentials, login
+from apps.accounts.services.login import credentials_check, invalid_credentials, login
 from apps.accounts.services.preferences import PreferenceData, preferences_delete, preferences_save
 from apps.accounts.services.profile_images import (
     user_remove_profile_image,
@@ -35,6 +35,7 @@ from apps.accounts.services.users import (
     user_set_active,
     user_set_password,
     user_set_roles,
+    user_set_system_admin,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "access_token_enable",
     "access_token_revoke",
     "access_token_session_open",
+    "credentials_check",
     "invalid_credentials",
     "login",
     "preferences_delete",
@@ -71,4 +73,5 @@ __all__ = [
     "user_set_password",
     "user_set_profile_image",
     "user_set_roles",
+    "user_set_system_admin",
 ]

@@ -45,10 +45,9 @@ def _locked_out(user: User, now: int) -> bool:
     return minutes == 0 or now - user.last_failed_login_at < minutes * 60_000
 
 
-def login(
-    *, login_id: str, user_id: str, password: str, device_id: str, props: dict[str, str]
-) -> tuple[User, Session, str]:
-    """Check a password login and open a session. Returns the user, session and token."""
+def credentials_check(*, login_id: str, user_id: str, password: str) -> User:
+    """The user these credentials belong to, with the same checks, failed-attempt counting
+    and lockout as an API login (the admin site signs in through here too)."""
     if not password:
         raise _login_error(
             "login.blank_pwd.app_error", "A password is needed to log in.", status=400
@@ -78,6 +77,14 @@ def login(
     user.failed_attempts = 0
     user.last_login = datetime.datetime.now(tz=datetime.UTC)
     user.save(update_fields=["failed_attempts", "last_login"])
+    return user
+
+
+def login(
+    *, login_id: str, user_id: str, password: str, device_id: str, props: dict[str, str]
+) -> tuple[User, Session, str]:
+    """Check a password login and open a session. Returns the user, session and token."""
+    user = credentials_check(login_id=login_id, user_id=user_id, password=password)
     if device_id:
         # A device holds one session: logging in again from it ends the older one.
         Session.objects.filter(user=user, device_id=device_id).delete()

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from apps.accounts import validators
 from apps.accounts.models import (
     ROLE_SYSTEM_ADMIN,
+    ROLE_SYSTEM_GUEST,
     ROLE_SYSTEM_USER,
     Session,
     User,
@@ -171,6 +172,23 @@ def user_set_roles(*, user: User, roles: str) -> User:
             session.save(update_fields=["roles"])
     _announce_user(user)
     return user
+
+
+def user_set_system_admin(*, user: User, admin: bool) -> User:
+    """Give or take the ``system_admin`` role, keeping the user's other roles; a system
+    admin stays a system user when demoted. Guests are refused: their team and channel
+    memberships are a guest's, so they must become users first."""
+    if admin and ROLE_SYSTEM_GUEST in user.role_names:
+        raise AppError(
+            "app.user.promote_guest.app_error",
+            f"{user.username} is a guest; make them a user before a system admin.",
+            400,
+        )
+    kept = [name for name in user.role_names if name not in (ROLE_SYSTEM_ADMIN, ROLE_SYSTEM_USER)]
+    if ROLE_SYSTEM_GUEST not in kept:
+        kept.insert(0, ROLE_SYSTEM_USER)
+    roles = " ".join([ROLE_SYSTEM_ADMIN, *kept] if admin else kept)
+    return user if roles == user.roles else user_set_roles(user=user, roles=roles)
 
 
 def user_set_password(*, user: User, password: str, keep: Session | None = None) -> None:

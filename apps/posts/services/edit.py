@@ -201,9 +201,10 @@ def _touch_root(root_id: str, now: int) -> None:
     Post.objects.filter(pk=root_id).update(update_at=Greatest(F("update_at"), Value(now)))
 
 
-def post_delete(*, post: Post, deleter: User) -> Post:
+def post_delete(*, post: Post, deleter: User | None) -> Post:
     """Soft-delete the post and, for a thread's root, every reply: ``delete_at`` and
-    ``update_at`` become now and ``props.deleteBy`` names the deleter. Deleting a reply
+    ``update_at`` become now and ``props.deleteBy`` names the deleter ("" when an operator
+    deletes it from the command line without naming an account). Deleting a reply
     recounts its thread (see ``thread_reply_removed``) and bumps the root's ``update_at``.
     The channel's message counters are left alone, as Mattermost does."""
     with transaction.atomic():
@@ -225,7 +226,7 @@ def post_delete(*, post: Post, deleter: User) -> Post:
             )
         )
         for row in doomed:
-            row.props = {**(row.props or {}), "deleteBy": deleter.id}
+            row.props = {**(row.props or {}), "deleteBy": deleter.id if deleter else ""}
             row.delete_at = now
             row.update_at = now
         Post.objects.bulk_update(doomed, ["props", "delete_at", "update_at"], batch_size=500)

@@ -5,6 +5,8 @@
     manage.py user activate USER
     manage.py user deactivate USER
     manage.py user password USER --password P
+    manage.py user role USER ROLE [ROLE ...]
+    manage.py user sessions-revoke USER
 
 USER is a username, an email address or a user id. Every change goes through the account
 services, so the same rules (and cache invalidation) apply as on the API.
@@ -12,18 +14,22 @@ services, so the same rules (and cache invalidation) apply as on the API.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.core.management.base import CommandError, CommandParser
 
-from apps.accounts import selectors, services
+from apps.accounts import selectors, services, validators
+from apps.accounts.management.lookups import USER_HELP, find_user
 from apps.accounts.models import ROLE_SYSTEM_ADMIN, ROLE_SYSTEM_USER, User
 from apps.core.commands import ActionCommand
+from apps.core.roles import SYSTEM_ROLES
 
 
 class Command(ActionCommand):
-    help = "Create, list, activate and deactivate user accounts, and set their passwords."
+    help = (
+        "Create, list, activate and deactivate user accounts, set their passwords and "
+        "roles, and end their sessions."
+    )
 
     actions: ClassVar[dict[str, str]] = {
         "create": "create",
@@ -31,6 +37,8 @@ class Command(ActionCommand):
         "activate": "activate",
         "deactivate": "deactivate",
         "password": "password",
+        "role": "role",
+        "sessions-revoke": "sessions_revoke",
     }
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,14 +69,26 @@ class Command(ActionCommand):
             ("deactivate", "Deactivate an account and end all its sessions."),
         ):
             actions.add_parser(name, help=summary).add_argument(
-                "user", metavar="USER", help="username, email address or user id"
+                "user", metavar="USER", help=USER_HELP
             )
 
         password = actions.add_parser(
             "password", help="Set an account's password and end all its sessions."
         )
-        password.add_argument("user", metavar="USER", help="username, email address or user id")
+        password.add_argument("user", metavar="USER", help=USER_HELP)
         password.add_argument("--password", required=True)
+
+        role = actions.add_parser(
+            "role",
+            help="Set an account's system roles: 'system_admin system_user' makes a system "
+            "admin, 'system_user' a plain user.",
+        )
+        role.add_argument("user", metavar="USER", help=USER_HELP)
+        role.add_argument("roles", nargs="+", metavar="ROLE", help=", ".join(sorted(SYSTEM_ROLES)))
+
+        actions.add_parser(
+            "sessions-revoke", help="End every session of an account (log it out everywhere)."
+        ).add_argument("user", metavar="USER", help=USER_HELP)
 
     def create(self, options: dict[str, Any]) -> None:
         roles = f"{ROLE_SYSTEM_ADMIN} {ROLE_SYSTEM_USER}" if options["system_admin"] else None
@@ -97,7 +117,7 @@ class Command(ActionCommand):
                 }
                 for user in users
             ]
-            self.stdout.write(json.dumps(rows, indent=2))
+            self.write_json(rows)
             return
         for user in users:
             state = "active" if user.is_active else "deactivated"
@@ -122,9 +142,20 @@ class Command(ActionCommand):
         services.user_set_password(user=user, password=options["password"])
         self.stdout.write(f"Password of {user.username} changed; their sessions have ended.")
 
+    def role(self, options: dict[str, Any]) -> None:
+        user = find_user(options["user"])
+        roles = validators.clean_system_roles(" ".join(options["roles"]))
+        if roles is None:
+            raise CommandError(
+                f"{' '.join(options['roles'])!r} are not system roles an account can have: "
+                f"choose from {', '.join(sorted(SYSTEM_ROLES))}, and give a system admin "
+                f"{ROLE_SYSTEM_USER} too."
+            )
+        services.user_set_roles(user=user, roles=roles)
+        self.stdout.write(f"{user.username} now has the roles: {roles}")
 
-def find_user(reference: str) -> User:
-    user = selectors.user_find(reference)
-    if user is None:
-        raise CommandError(f"No user has the username, email address or id {reference!r}.")
-    return user
+    def sessions_revoke(self, options: dict[str, Any]) -> None:
+        user = find_user(options["user"])
+        count = selectors.sessions_of_user(user.id).count()
+        services.sessions_revoke_for_user(user_id=user.id)
+        self.stdout.write(f"Ended {count} sessions of {user.username}.")

@@ -15,22 +15,18 @@ rules and events apply as on the API.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.core.management.base import CommandError, CommandParser
 
-from apps.accounts.models import User
-from apps.accounts.selectors import user_find, users_by_ids
+from apps.accounts.management.lookups import USER_HELP, find_user
+from apps.accounts.selectors import users_by_ids
 from apps.channels import selectors, services
-from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE, Channel
+from apps.channels.management.lookups import CHANNEL_HELP, find_channel, label
+from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE
 from apps.core.commands import ActionCommand
-from apps.teams.models import Team
-from apps.teams.selectors import team_find, team_member_get
-
-TEAM_HELP = "team name or id"
-CHANNEL_HELP = "TEAM:CHANNEL, each a name or an id"
-USER_HELP = "username, email address or user id"
+from apps.teams.management.lookups import TEAM_HELP, find_team
+from apps.teams.selectors import team_member_get
 
 
 class Command(ActionCommand):
@@ -118,7 +114,7 @@ class Command(ActionCommand):
                 }
                 for channel in channels
             ]
-            self.stdout.write(json.dumps(rows, indent=2))
+            self.write_json(rows)
             return
         for channel in channels:
             self.stdout.write(
@@ -172,35 +168,3 @@ class Command(ActionCommand):
             )
         services.channel_move(channel=channel, team=team, force=options["force"])
         self.stdout.write(f"{channel.name} is now in {team.name}.")
-
-
-def label(channel: Channel) -> str:
-    """How the command names a channel: TEAM:CHANNEL."""
-    return f"{channel.team.name if channel.team else ''}:{channel.name}"
-
-
-def find_user(reference: str) -> User:
-    user = user_find(reference)
-    if user is None:
-        raise CommandError(f"No user has the username, email address or id {reference!r}.")
-    return user
-
-
-def find_team(reference: str) -> Team:
-    team = team_find(reference)
-    if team is None:
-        raise CommandError(f"No team has the name or id {reference!r}.")
-    return team
-
-
-def find_channel(reference: str) -> Channel:
-    team_part, separator, channel_part = reference.partition(":")
-    if not separator or not team_part.strip() or not channel_part.strip():
-        raise CommandError(f"Name the channel as TEAM:CHANNEL, not {reference!r}.")
-    team = find_team(team_part)
-    channel = selectors.channel_find(team_id=team.id, reference=channel_part)
-    if channel is None:
-        raise CommandError(
-            f"The team {team.name} has no channel named or with the id {channel_part!r}."
-        )
-    return channel

@@ -14,19 +14,15 @@ the API.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.core.management.base import CommandError, CommandParser
 
-from apps.accounts.models import User
-from apps.accounts.selectors import user_find
+from apps.accounts.management.lookups import USER_HELP, find_user
 from apps.core.commands import ActionCommand
 from apps.teams import selectors, services
-from apps.teams.models import TEAM_INVITE, TEAM_OPEN, Team
-
-TEAM_HELP = "team name or id"
-USER_HELP = "username, email address or user id"
+from apps.teams.management.lookups import TEAM_HELP, find_team
+from apps.teams.models import TEAM_INVITE, TEAM_OPEN
 
 
 class Command(ActionCommand):
@@ -103,7 +99,7 @@ class Command(ActionCommand):
                 }
                 for team in teams
             ]
-            self.stdout.write(json.dumps(rows, indent=2))
+            self.write_json(rows)
             return
         for team in teams:
             self.stdout.write(f"{team.id}  {team.name}  {team.display_name}  {team.type}")
@@ -136,17 +132,3 @@ class Command(ActionCommand):
             raise CommandError(f"{user.username} is not a member of {team.name}.")
         services.team_member_remove(team=team, user=user)
         self.stdout.write(f"{user.username} has left {team.name}.")
-
-
-def find_user(reference: str) -> User:
-    user = user_find(reference)
-    if user is None:
-        raise CommandError(f"No user has the username, email address or id {reference!r}.")
-    return user
-
-
-def find_team(reference: str) -> Team:
-    team = selectors.team_find(reference)
-    if team is None:
-        raise CommandError(f"No team has the name or id {reference!r}.")
-    return team
