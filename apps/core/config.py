@@ -19,6 +19,8 @@ from typing import Any
 SERVER_VERSION = "10.3.0"
 # The last server generation that served /api/v3; its ping reports this version.
 V3_SERVER_VERSION = "4.10.0"
+# The Mattermost release whose /api/v1 this server reproduces; v1 ETags start with it.
+V1_SERVER_VERSION = "1.4.0"
 
 
 def _setting(env: str, default: Any, doc: str) -> Any:
@@ -159,6 +161,11 @@ class MattermostConfig:
         "MM_TEAMSETTINGS_ENABLEUSERDEACTIVATION",
         False,
         "Let users deactivate their own account (admins always may).",
+    )
+    enable_team_creation: bool = _setting(
+        "MM_TEAMSETTINGS_ENABLETEAMCREATION",
+        True,
+        "Let users who are not system admins create teams through API v1.",
     )
     max_users_per_team: int = _setting(
         "MM_TEAMSETTINGS_MAXUSERSPERTEAM", 50, "Most active members a team may have."

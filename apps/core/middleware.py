@@ -99,7 +99,8 @@ class ApiContextMiddleware:
             # Clients compare the header literally; a charset suffix breaks them.
             response["Content-Type"] = "application/json"
         if request.method == "GET" and request.path.startswith("/api/"):
-            response["Expires"] = "0"
+            # (API v1 marks a few answers "Expires: -1" itself, as 1.x did.)
+            response.setdefault("Expires", "0")
         for name, value in getattr(request, "ratelimit_headers", {}).items():
             response[name] = value
         return response

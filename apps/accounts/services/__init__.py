@@ -8,6 +8,7 @@ from apps.accounts.services.profile_images import (
     user_set_profile_image,
 )
 from apps.accounts.services.sessions import (
+    SESSION_PROP_V1_TEAM,
     SESSION_TYPE_ACCESS_TOKEN,
     access_token_create,
     access_token_disable,
@@ -38,6 +39,7 @@ from apps.accounts.services.users import (
 __all__ = [
     "EDITABLE_MAPS",
     "EDITABLE_TEXT",
+    "SESSION_PROP_V1_TEAM",
     "SESSION_TYPE_ACCESS_TOKEN",
     "PreferenceData",
     "access_token_create",

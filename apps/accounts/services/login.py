@@ -16,6 +16,7 @@ from apps.accounts.selectors import (
 from apps.accounts.services.sessions import session_create
 from apps.core.clock import now_ms
 from apps.core.errors import AppError
+from apps.teams.selectors import team_member_get
 
 
 def _login_error(suffix: str, message: str, status: int = 401) -> AppError:
@@ -46,14 +47,25 @@ def _locked_out(user: User, now: int) -> bool:
 
 
 def login(
-    *, login_id: str, user_id: str, password: str, device_id: str, props: dict[str, str]
+    *,
+    login_id: str,
+    user_id: str,
+    password: str,
+    device_id: str,
+    props: dict[str, str],
+    team_id: str = "",
 ) -> tuple[User, Session, str]:
-    """Check a password login and open a session. Returns the user, session and token."""
+    """Check a password login and open a session. Returns the user, session and token.
+
+    With ``team_id`` (API v1 logs into one team) only an active member of that team may
+    log in; anyone else gets the answer an unknown account gets."""
     if not password:
         raise _login_error(
             "login.blank_pwd.app_error", "A password is needed to log in.", status=400
         )
     user = user_for_login(login_id=login_id, user_id=user_id)
+    if user is not None and team_id and team_member_get(team_id=team_id, user_id=user.id) is None:
+        user = None
     if user is None:
         User().set_password(password)  # spend the same time as for a real account
         raise invalid_credentials()
