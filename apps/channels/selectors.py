@@ -229,6 +229,22 @@ def channels_archived_of_team(
     return _in_listing_order(channels)
 
 
+def channels_public_not_joined(*, team_id: str, user_id: str) -> list[Channel]:
+    """The team's live public channels ``user_id`` is not in, in listing order."""
+    return list(channels_public_of_team(team_id).exclude(_member_of(user_id)))
+
+
+def channel_members_with_users(*, channel_id: str, limit: int | None) -> list[ChannelMember]:
+    """The channel's members with active accounts, their users loaded, by username; at
+    most ``limit`` of them (None: all)."""
+    members = (
+        ChannelMember.objects.select_related("user")
+        .filter(channel_id=channel_id, user__delete_at=0)
+        .order_by("user__username")
+    )
+    return list(members if limit is None else members[:limit])
+
+
 def channels_public_by_ids(*, team_id: str, channel_ids: list[str]) -> list[Channel]:
     """The live public channels of the team among these ids; others are left out."""
     return list(channels_public_of_team(team_id).filter(id__in=channel_ids))

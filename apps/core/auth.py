@@ -65,7 +65,7 @@ def find_token(request: HttpRequest | Request) -> tuple[str, TokenLocation] | No
     return None
 
 
-def _passes_csrf(request: Request, session: Session) -> bool:
+def passes_csrf(request: Request, session: Session) -> bool:
     if request.method == "GET":
         return True
     sent = request.META.get("HTTP_X_CSRF_TOKEN", "")
@@ -117,17 +117,22 @@ class MattermostTokenAuthentication(BaseAuthentication):
                 "A session token may only be sent in the URL by OAuth clients.",
                 401,
             )
-        if location is TokenLocation.COOKIE:
-            view = request.parser_context.get("view")
-            if getattr(view, "cookie_needs_xhr_header", False):
-                # API v3: a cookie counts only on requests a page's script made (any
-                # method); otherwise the request is simply anonymous.
-                if request.META.get("HTTP_X_REQUESTED_WITH", "") != "XMLHttpRequest":
-                    return None
-            elif not _passes_csrf(request, session):
-                raise session_expired("The request looks like a cross-site request forgery.")
+        if location is TokenLocation.COOKIE and not self.cookie_counts(request, session):
+            return None
         status_note_activity(user_id=user.id)
         return user, session
+
+    def cookie_counts(self, request: Request, session: Session) -> bool:
+        """Whether the session cookie authenticates this request (False: the request is
+        anonymous). A cookie-authenticated write must prove it is no cross-site request."""
+        view = request.parser_context.get("view")
+        if getattr(view, "cookie_needs_xhr_header", False):
+            # API v3: a cookie counts only on requests a page's script made (any method);
+            # otherwise the request is simply anonymous.
+            return request.META.get("HTTP_X_REQUESTED_WITH", "") == "XMLHttpRequest"
+        if not passes_csrf(request, session):
+            raise session_expired("The request looks like a cross-site request forgery.")
+        return True
 
 
 class SessionRequired(BasePermission):

@@ -122,9 +122,12 @@ def rate_limited(retry_after: int) -> AppError:
     )
 
 
+INTERNAL_ERROR_ID = "api.context.internal_error.app_error"
+
+
 def internal_error(detail: str = "") -> AppError:
     return AppError(
-        "api.context.internal_error.app_error",
+        INTERNAL_ERROR_ID,
         "The server failed to handle this request.",
         500,
         detail,
@@ -167,11 +170,13 @@ def v1_error_body(error: AppError, request_id: str) -> dict[str, Any]:
 def error_response(request: HttpRequest, error: AppError) -> HttpResponse:
     """The JSON response for ``error`` in the context of ``request``."""
     request_id = getattr(request, "request_id", "")
-    if getattr(request, "api_v1", False):
-        body = v1_error_body(error, request_id)
-    else:
-        body = error_body(error, request_id)
+    v1 = getattr(request, "api_v1", False)
+    body = v1_error_body(error, request_id) if v1 else error_body(error, request_id)
     response = JsonResponse(body, status=error.status_code)
+    if v1 and error.status_code >= 500 and error.error_id != INTERNAL_ERROR_ID:
+        # 1.x answered many ordinary refusals with a 500; they are no server failures, so
+        # Django is told not to log them as such.
+        response._has_been_logged = True  # type: ignore[attr-defined]
     for name, value in error.headers.items():
         response[name] = value
     if getattr(request, "invalid_token", False) and SESSION_COOKIES[0] in request.COOKIES:

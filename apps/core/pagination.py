@@ -36,6 +36,17 @@ class Page:
         return list(queryset[self.offset : self.offset + self.per_page])
 
 
+@dataclass(frozen=True)
+class OffsetPage(Page):
+    """``per_page`` rows from row ``start``: API v1 paged by offset, not by page number."""
+
+    start: int = 0
+
+    @property
+    def offset(self) -> int:
+        return self.start
+
+
 def _integer(raw: str | None) -> int | None:
     if raw is None or not _INTEGER.fullmatch(raw):
         return None

@@ -157,13 +157,7 @@ def require_team_sign_up_allowed(*, team: Team, email: str, actor: User | None) 
     then add anyone. A team that is invite only takes addresses of its allowed domains
     (1.x's invite links are not issued here); an open team needs an open server, unless
     this is the server's first account."""
-    config = settings.MATTERMOST
-    if not (config.enable_user_creation and config.enable_sign_up_with_email):
-        raise AppError(
-            "api.user.create_user.signup_email_disabled.app_error",
-            "Signing up with an email address is switched off.",
-            501,
-        )
+    require_user_creation_enabled()
     if actor is not None and actor.is_system_admin:
         return
     if team.type == TEAM_INVITE:
@@ -176,6 +170,16 @@ def require_team_sign_up_allowed(*, team: Team, email: str, actor: User | None) 
             )
         return
     _require_open_sign_up()
+
+
+def require_user_creation_enabled() -> None:
+    config = settings.MATTERMOST
+    if not (config.enable_user_creation and config.enable_sign_up_with_email):
+        raise AppError(
+            "api.user.create_user.signup_email_disabled.app_error",
+            "Signing up with an email address is switched off.",
+            501,
+        )
 
 
 def _require_open_sign_up() -> None:

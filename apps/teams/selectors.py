@@ -141,6 +141,15 @@ def team_members_page(
     return page.of(members.order_by(order, "user_id"))
 
 
+def team_members_with_users(team_id: str) -> list[TeamMember]:
+    """Every current member of the team with their user loaded, by username (one query)."""
+    return list(
+        TeamMember.objects.select_related("user")
+        .filter(team_id=team_id, delete_at=0)
+        .order_by("user__username")
+    )
+
+
 def team_members_by_user_ids(*, team_id: str, user_ids: list[str]) -> list[TeamMember]:
     """The current members of a team among these users (unknown ids are skipped)."""
     return list(

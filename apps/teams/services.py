@@ -428,18 +428,19 @@ def team_member_leave(*, team: Team, user: User, remover: User) -> None:
 # API v1: signing up straight into a team
 
 
-def team_sign_up(*, team: Team, username: str, email: str, password: str, **fields: Any) -> User:
-    """A new account that joins ``team`` at once. Whoever signs up with the team's own email
-    address becomes its admin and admin of its default channels (the first account of
-    the server is its system admin anyway). Nothing is created if the team cannot take
-    the user."""
+def team_sign_up(
+    *, team: Team, username: str, email: str, password: str, **fields: Any
+) -> TeamMember:
+    """A new account that joins ``team`` at once; returns its membership. Whoever signs up
+    with the team's own email address becomes its admin and admin of its default channels
+    (the first account of the server is its system admin anyway). Nothing is created if
+    the team cannot take the user."""
     from apps.accounts.services import user_create
 
     with transaction.atomic():
         user = user_create(username=username, email=email, password=password, **fields)
         owner = bool(team.email) and user.email == team.email.lower()
-        team_member_add(team=team, user=user, admin=owner, channel_admin=owner)
-    return user
+        return team_member_add(team=team, user=user, admin=owner, channel_admin=owner)
 
 
 # A team sign-up link (``teams/signup``) is good for an hour, as in Mattermost 1.x.
@@ -491,7 +492,7 @@ def team_signup_email(link: SignupLink, *, now: int | None = None) -> str:
 
 
 def team_create_from_signup(
-    *, link: SignupLink, team_fields: dict[str, str], user_fields: dict[str, Any]
+    *, link: SignupLink, team_fields: dict[str, Any], user_fields: dict[str, Any]
 ) -> tuple[Team, User]:
     """The team and its first account (its admin) from a sign-up link: both are made with
     the link's email address, or neither is."""

@@ -38,6 +38,10 @@ def invalid_credentials() -> AppError:
     )
 
 
+def _in_team(user: User, team_id: str) -> bool:
+    return bool(team_id) and team_member_get(team_id=team_id, user_id=user.id) is not None
+
+
 def _locked_out(user: User, now: int) -> bool:
     config = settings.MATTERMOST
     if user.failed_attempts < config.maximum_login_attempts:
@@ -53,18 +57,19 @@ def login(
     password: str,
     device_id: str,
     props: dict[str, str],
-    team_id: str = "",
+    team_id: str | None = None,
 ) -> tuple[User, Session, str]:
     """Check a password login and open a session. Returns the user, session and token.
 
     With ``team_id`` (API v1 logs into one team) only an active member of that team may
-    log in; anyone else gets the answer an unknown account gets."""
+    log in ("" names no team: nobody may); anyone else gets the answer an unknown account
+    gets."""
     if not password:
         raise _login_error(
             "login.blank_pwd.app_error", "A password is needed to log in.", status=400
         )
     user = user_for_login(login_id=login_id, user_id=user_id)
-    if user is not None and team_id and team_member_get(team_id=team_id, user_id=user.id) is None:
+    if user is not None and team_id is not None and not _in_team(user, team_id):
         user = None
     if user is None:
         User().set_password(password)  # spend the same time as for a real account

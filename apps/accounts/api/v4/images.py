@@ -54,6 +54,15 @@ def default_png(user: User) -> bytes:
     return images.default_profile_image(user_id=user.id, username=user.username)
 
 
+def profile_image_response(request: Request, user: User) -> HttpResponse:
+    """The user's picture (or the generated one), or 304 when the client has it."""
+    etag = str(user.last_picture_update)
+    if client_has(request, etag):
+        return not_modified(etag)
+    png = images.read_profile_image(user.id) or default_png(user)
+    return png_response(png, ETag=etag)
+
+
 class ImageView(MattermostView):
     """Mattermost does no content negotiation: an ``Accept: image/*`` request must get the
     picture (or a JSON error), never a 406."""
@@ -69,12 +78,7 @@ class ProfileImageView(ImageView):
 
     @extend_schema(operation_id="GetProfileImage", responses={**PNG_RESPONSE, 304: None})
     def get(self, request: Request, user_id: str) -> HttpResponse:
-        user = viewable_user(request, user_id)
-        etag = str(user.last_picture_update)
-        if client_has(request, etag):
-            return not_modified(etag)
-        png = images.read_profile_image(user.id) or default_png(user)
-        return png_response(png, ETag=etag)
+        return profile_image_response(request, viewable_user(request, user_id))
 
     @extend_schema(
         operation_id="SetProfileImage",

@@ -9,11 +9,17 @@ with more, the request names the one it means by its position, in the
 ``session_token_index`` query parameter or else the ``X-MM-TokenIndex`` header. Without a
 usable index the cookie counts for nothing (so a route that needs a session answers 401).
 
+1.x had no cross-site rule. Here a write the cookie alone would authenticate must show
+it comes from a page's script (``X-Requested-With: XMLHttpRequest``, as the 1.x web app's
+requests did, or ``X-CSRF-Token``); otherwise the request is anonymous, so logging into
+another team with the cookie still works but no cross-site write acts as the user.
 Everything else (cached session lookup, personal access tokens, the OAuth-only query
-token, the cross-site rule for cookie-authenticated writes) is API v4's authentication.
+token) is API v4's authentication.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from rest_framework.request import Request
@@ -23,8 +29,12 @@ from apps.core.auth import (
     MattermostTokenAuthentication,
     TokenLocation,
     header_token,
+    passes_csrf,
     query_token,
 )
+
+if TYPE_CHECKING:
+    from apps.accounts.models import Session
 
 MULTI_TOKEN_COOKIE = "MMTOKEN"
 TOKEN_INDEX_QUERY = "session_token_index"
@@ -76,3 +86,6 @@ def find_v1_token(request: HttpRequest | Request) -> tuple[str, TokenLocation] |
 class V1TokenAuthentication(MattermostTokenAuthentication):
     def locate_token(self, request: Request) -> tuple[str, TokenLocation] | None:
         return find_v1_token(request)
+
+    def cookie_counts(self, request: Request, session: Session) -> bool:
+        return passes_csrf(request, session)

@@ -147,11 +147,11 @@ def _post_json(
     return data
 
 
-def _newest_first(posts: Iterable[Post]) -> list[str]:
+def newest_first(posts: Iterable[Post]) -> list[str]:
     return [post.id for post in sorted(posts, key=lambda p: (p.create_at, p.id), reverse=True)]
 
 
-def _with_threads(
+def with_threads(
     channel_id: str, page: list[Post], *, roots_of: Iterable[str], skip_threads: bool
 ) -> dict[str, Post]:
     """The page's posts plus the roots ``roots_of`` names and, unless ``skip_threads``,
@@ -200,7 +200,7 @@ def _latest_page(
     if collapsed:
         return rows, {post.id: post for post in rows}
     roots = [post.root_id for post in rows if post.root_id]
-    return rows, _with_threads(channel_id, rows, roots_of=roots, skip_threads=skip_threads)
+    return rows, with_threads(channel_id, rows, roots_of=roots, skip_threads=skip_threads)
 
 
 def _beside_page(
@@ -223,7 +223,7 @@ def _beside_page(
     )
     # Around a post, the threads of the page's roots come along too.
     ids = [post.id for post in rows] + [post.root_id for post in rows if post.root_id]
-    return rows, _with_threads(channel_id, rows, roots_of=ids, skip_threads=skip_threads)
+    return rows, with_threads(channel_id, rows, roots_of=ids, skip_threads=skip_threads)
 
 
 class ChannelPostsView(MattermostView):
@@ -313,8 +313,8 @@ class ChannelPostsView(MattermostView):
             channel_id=channel_id, since=since, collapsed=collapsed
         )
         roots = [post.root_id for post in changed if post.root_id]
-        posts = _with_threads(channel_id, changed, roots_of=roots, skip_threads=True)
-        return post_list_json(_newest_first(changed), posts)
+        posts = with_threads(channel_id, changed, roots_of=roots, skip_threads=True)
+        return post_list_json(newest_first(changed), posts)
 
 
 class PostView(MattermostView):
@@ -470,7 +470,7 @@ class PostThreadView(MattermostView):
                     order.append(item.id)
             if not (per_page or direction or collapsed):
                 # The whole thread: newest first, as clients expect.
-                order = _newest_first(posts.values())
+                order = newest_first(posts.values())
         require_post_readable(actor, post)
         etag = post_list_etag(order, posts)
         stubs = [post.id] if collapsed and post.is_root else []

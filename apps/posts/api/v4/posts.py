@@ -70,7 +70,7 @@ def _optional_int(data: dict[str, Any], name: str) -> int | None:
     return value
 
 
-def _client_props(props: dict[str, Any] | None, author: User) -> dict[str, Any] | None:
+def client_post_props(props: dict[str, Any] | None, author: User) -> dict[str, Any] | None:
     """Props as a client may set them: never the internal ones, and the integration-only
     ones only for bots."""
     if props is None:
@@ -151,7 +151,7 @@ class PostsView(MattermostView):
             raise AppError("model.post.is_valid.root_id.app_error", "root_id is not valid.", 400)
         pending_post_id = optional_str(data, "pending_post_id") or ""
         post_type = optional_str(data, "type") or ""
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_post_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         create_at = _optional_int(data, "create_at")
         if create_at is not None and (
@@ -248,7 +248,7 @@ class PostView(PostReadView):
         # As in Mattermost, a missing message, is_pinned or has_reactions means ""/false;
         # missing props or file_ids keep the post's own.
         message = optional_str(data, "message") or ""
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_post_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         is_pinned = optional_bool(data, "is_pinned") or False
         has_reactions = optional_bool(data, "has_reactions") or False
@@ -314,7 +314,7 @@ class PostPatchView(MattermostView):
         actor = session_user(request)
         data = body_object(request, "post")
         message = optional_str(data, "message")
-        props = _client_props(optional_map(data, "props"), actor)
+        props = client_post_props(optional_map(data, "props"), actor)
         file_ids = _optional_str_list(data, "file_ids")
         is_pinned = optional_bool(data, "is_pinned")
         has_reactions = optional_bool(data, "has_reactions")
