@@ -30,6 +30,7 @@ from apps.core.api.v1.base import (
     V1View,
     invalid_param,
     not_permitted,
+    not_system_admin,
     v1_cached,
     v1_etag,
 )
@@ -264,12 +265,7 @@ class ProfilesView(V1View):
         team = session_team(request)
         if team_id and team_id != team.id:
             if not has_system_permission(viewer, "manage_system"):
-                raise AppError(
-                    "api.context.permissions.app_error",
-                    "You do not have the appropriate permissions (system)",
-                    403,
-                    f"userId={viewer.id}",
-                )
+                raise not_system_admin(f"userId={viewer.id}")
             team = live_team(team_get(team_id) if is_valid_id(team_id) else None, f"id={team_id}")
         members = team_members_with_users(team.id)
         # Roles live on the membership, so the ETag follows them as well as the users.

@@ -106,6 +106,12 @@ def not_permitted(detail: str = "") -> AppError:
     return AppError("api.context.permissions.app_error", NO_PERMISSION, 403, detail)
 
 
+def not_system_admin(user_id: str) -> AppError:
+    return AppError(
+        "api.context.system_permissions.app_error", f"{NO_PERMISSION} (system)", 403, user_id
+    )
+
+
 def param_id(value: str, name: str) -> str:
     """A 26-character id from the URL or body, else 1.x's 400 naming ``name``."""
     if not is_valid_id(value):

@@ -17,9 +17,8 @@ from apps.accounts.api.v1.wire import v1_user
 from apps.accounts.models import User
 from apps.accounts.permissions import has_system_permission
 from apps.accounts.selectors import user_get_by_email
-from apps.core.api.v1.base import V1View, invalid_param, v1_cached, v1_etag
+from apps.core.api.v1.base import V1View, invalid_param, not_system_admin, v1_cached, v1_etag
 from apps.core.body import body_object, optional_bool, optional_str, string_map
-from apps.core.errors import AppError
 from apps.core.views import request_user, session_user
 from apps.teams import selectors, services
 from apps.teams.api.v1.scope import session_team
@@ -206,12 +205,7 @@ class AllTeamsView(V1View):
     def get(self, request: Request) -> Response:
         actor = session_user(request)
         if not has_system_permission(actor, "manage_system"):
-            raise AppError(
-                "api.context.permissions.app_error",
-                "You do not have the appropriate permissions (system)",
-                403,
-                f"userId={actor.id}",
-            )
+            raise not_system_admin(f"userId={actor.id}")
         teams = list(selectors.teams_listed(allow_open_invite=None, include_archived=True))
         return Response(v1_teams_for_viewer(teams, actor))
 
