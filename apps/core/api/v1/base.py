@@ -65,6 +65,14 @@ V1_ERRORS: dict[str, tuple[int, str | None]] = {
     "api.context.permissions.app_error": (403, NO_PERMISSION),
     "model.team.is_valid.reserved.app_error": (500, "This URL is unavailable. Please try another."),
     "api.channel.remove.default.app_error": (403, "Cannot leave the default channel town-square"),
+    "api.channel.remove_channel_member.type.app_error": (
+        403,
+        "Cannot leave a direct message channel",
+    ),
+    "api.channel.update_channel.tried.app_error": (
+        403,
+        "Tried to perform an invalid update of the default channel town-square",
+    ),
     "api.channel.delete_channel.cannot.app_error": (
         403,
         "Cannot delete the default channel town-square",
