@@ -18,7 +18,10 @@ BUILD_NUMBER = "dev"
 
 # Routes that receive files. Their bodies may be as large as FileSettings.MaxFileSize
 # instead of MaximumPayloadSizeBytes. (This runs before routing, hence paths, not views.)
-UPLOAD_PATHS = (re.compile(r"^/api/v4/users/[^/]+/image$"),)
+UPLOAD_PATHS = (
+    re.compile(r"^/api/v4/users/[^/]+/image$"),
+    re.compile(r"^/api/v1/users/newimage$"),
+)
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 
 

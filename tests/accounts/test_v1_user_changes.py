@@ -223,7 +223,6 @@ class TestPictures:
     def test_upload_and_read(
         self, v1: V1Api, v1_bob: V1Api, user: User, settings, tmp_path
     ) -> None:  # type: ignore[no-untyped-def]
-        settings.MEDIA_ROOT = tmp_path
         settings.DATA_DIR = tmp_path
         upload = io.BytesIO(png())
         upload.name = "me.png"
@@ -238,6 +237,18 @@ class TestPictures:
             v1_bob.get(f"users/{user.id}/image", HTTP_IF_NONE_MATCH=picture["ETag"]).status_code
             == 304
         )
+
+    def test_a_picture_may_be_larger_than_other_bodies(
+        self, v1: V1Api, settings, tmp_path, mm_config
+    ) -> None:  # type: ignore[no-untyped-def]
+        settings.DATA_DIR = tmp_path
+        mm_config(maximum_payload_size_bytes=64)
+        upload = io.BytesIO(png())
+        upload.name = "me.png"
+        response = v1.client.post(
+            "/api/v1/users/newimage", {"image": upload}, HTTP_AUTHORIZATION=f"Bearer {v1.token}"
+        )
+        assert response.status_code == 200, response.content
 
     def test_upload_needs_an_image(self, v1: V1Api) -> None:
         response = v1.client.post(
