@@ -286,6 +286,12 @@ class ProfilesView(V1View):
         )
 
 
+class TeamProfilesView(ProfilesView):
+    @extend_schema(operation_id="v1GetTeamProfiles", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, team_id: str = "") -> Response:
+        return super().get(request, team_id)
+
+
 # 1.x knew online, away and offline; "do not disturb" shows as away.
 V1_STATUS = {STATUS_DND: STATUS_AWAY}
 MAX_STATUS_IDS = 1000
@@ -318,7 +324,9 @@ urlpatterns: list[URLPattern] = [
     re_path(r"^users/me$", MeView.as_view(), name="user-me"),
     re_path(r"^users/status$", StatusesView.as_view(), name="user-statuses"),
     re_path(r"^users/profiles$", ProfilesView.as_view(), name="user-profiles"),
-    re_path(rf"^users/profiles/(?P<team_id>{ID})$", ProfilesView.as_view(), name="team-profiles"),
+    re_path(
+        rf"^users/profiles/(?P<team_id>{ID})$", TeamProfilesView.as_view(), name="team-profiles"
+    ),
 ]
 # Last in the app's routes: users/{id} would otherwise take users/me and the like.
 user_urlpatterns: list[URLPattern] = [

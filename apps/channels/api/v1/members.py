@@ -197,6 +197,12 @@ class ExtraInfoView(V1View):
         )
 
 
+class ExtraInfoLimitView(ExtraInfoView):
+    @extend_schema(operation_id="v1GetChannelExtraInfoLimit", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, channel_id: str, member_limit: str = "") -> Response:
+        return super().get(request, channel_id, member_limit)
+
+
 urlpatterns: list[URLPattern] = [
     re_path(
         r"^channels/update_notify_props$",
@@ -215,7 +221,7 @@ urlpatterns: list[URLPattern] = [
     re_path(channel_url("extra_info"), ExtraInfoView.as_view(), name="channel-extra-info"),
     re_path(
         channel_url("extra_info/(?P<member_limit>-?[0-9]+)"),
-        ExtraInfoView.as_view(),
+        ExtraInfoLimitView.as_view(),
         name="channel-extra-info-limit",
     ),
 ]

@@ -163,13 +163,13 @@ class ChannelPostsSinceView(V1View):
         return Response(v1_post_list(newest_first(changed), posts))
 
 
-class PostsAroundView(V1View):
-    """``GET /channels/{id}/post/{post_id}/before|after/{offset}/{num_posts}``: the posts
-    created before (or after) one, newest first."""
+class PostsBeforeView(V1View):
+    """``GET /channels/{id}/post/{post_id}/before/{offset}/{num_posts}``: the posts
+    created before one, newest first."""
 
     before = True
 
-    @extend_schema(operation_id="v1GetPostsAround", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="v1GetPostsBefore", responses={200: OpenApiTypes.OBJECT})
     def get(
         self, request: Request, channel_id: str, post_id: str, offset: str, num_posts: str
     ) -> Response:
@@ -188,8 +188,16 @@ class PostsAroundView(V1View):
         )
 
 
-class PostsAfterView(PostsAroundView):
+class PostsAfterView(PostsBeforeView):
+    """``.../after/{offset}/{num_posts}``: the posts created after one, newest first."""
+
     before = False
+
+    @extend_schema(operation_id="v1GetPostsAfter", responses={200: OpenApiTypes.OBJECT})
+    def get(
+        self, request: Request, channel_id: str, post_id: str, offset: str, num_posts: str
+    ) -> Response:
+        return super().get(request, channel_id, post_id, offset, num_posts)
 
 
 def thread_response(request: Request, post: Post) -> Response:
@@ -272,7 +280,7 @@ urlpatterns: list[URLPattern] = [
     re_path(post_url("/delete"), DeletePostView.as_view(), name="post-delete"),
     re_path(
         post_url("/before/(?P<offset>[0-9]+)/(?P<num_posts>[0-9]+)"),
-        PostsAroundView.as_view(),
+        PostsBeforeView.as_view(),
         name="posts-before",
     ),
     re_path(
