@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.http import HttpResponse
@@ -643,8 +644,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
     signup = ok(anon.post("teams/signup", {"email": "carol@example.com"}))
     assert signup["email"] == "carol@example.com"
     assert "/signup_team_complete/?d=" in signup["follow_link"]
-    from urllib.parse import parse_qs, urlsplit
-
     link = parse_qs(urlsplit(signup["follow_link"]).query)
     created = ok(
         anon.post(

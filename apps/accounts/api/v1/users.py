@@ -104,9 +104,10 @@ class UserCreateView(V1View):
 
 # Logging in and out
 
+BLANK_PASSWORD = "api.user.login.blank_pwd.app_error"
 # 1.x refused every failed login with 403 and said why in these words.
 LOGIN_MESSAGES = {
-    "api.user.login.blank_pwd.app_error": "Password field must not be blank",
+    BLANK_PASSWORD: "Password field must not be blank",
     "api.user.login.inactive.app_error": (
         "Login failed because your account has been set to inactive.  "
         "Please contact an administrator."
@@ -160,7 +161,7 @@ class LoginView(V1View):
         sent = string_map(request)
         body = {key: sent.get(key, "") for key in LOGIN_FIELDS}
         if not body["password"]:
-            raise login_refused(AppError("api.user.login.blank_pwd.app_error", "", 403))
+            raise AppError(BLANK_PASSWORD, LOGIN_MESSAGES[BLANK_PASSWORD], 403)
         login_id = body["email"] or body["username"]
         if not body["id"] and not (body["name"] and login_id):
             raise AppError(
