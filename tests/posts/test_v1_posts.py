@@ -175,6 +175,44 @@ class TestPages:
         assert body["posts"][root.id]["message"] == "edited"
         assert v1.get(f"channels/{dev.id}/posts/{2**70}").json() == {"order": [], "posts": {}}
 
+    @pytest.mark.parametrize(
+        "route",
+        [
+            "posts/0/60",
+            "posts/1",
+            "post/{root}",
+            "post/{root}/after/0/60",
+            "post/{last}/before/0/60",
+        ],
+    )
+    def test_query_budget_of_every_list(
+        self,
+        v1: V1Api,
+        dev: Channel,
+        thread: tuple[Post, Post],
+        route: str,
+        django_assert_max_num_queries,
+    ) -> None:  # type: ignore[no-untyped-def]
+        root, _ = thread
+        last = post_create(author=root.user, channel=dev, message="last")
+        path = f"channels/{dev.id}/" + route.format(root=root.id, last=last.id)
+        v1.get(path)
+        with django_assert_max_num_queries(7) as few:
+            v1.get(path)
+        for n in range(4):
+            post_create(
+                author=root.user,
+                channel=dev,
+                message=f"r{n}",
+                root_id=root.id,
+                create_at=last.create_at - 1,
+            )
+            post_create(
+                author=root.user, channel=dev, message=f"m{n}", create_at=last.create_at - 1
+            )
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert v1.get(path).status_code == 200
+
     def test_before_and_after(self, v1: V1Api, dev: Channel, thread: tuple[Post, Post]) -> None:
         root, reply = thread
         latest = post_create(author=root.user, channel=dev, message="latest")
@@ -183,7 +221,14 @@ class TestPages:
         assert v1.get(f"channels/{dev.id}/post/{latest.id}/before/1/10").json()["order"] == [
             root.id
         ]
-        after = v1.get(f"channels/{dev.id}/post/{root.id}/after/0/10").json()
+        response = v1.get(f"channels/{dev.id}/post/{root.id}/after/0/10")
+        assert (
+            v1.get(
+                f"channels/{dev.id}/post/{root.id}/after/0/10", HTTP_IF_NONE_MATCH=response["ETag"]
+            ).status_code
+            == 304
+        )
+        after = response.json()
         assert after["order"] == [latest.id, reply.id]
         assert set(after["posts"]) == {latest.id, reply.id, root.id}
         assert_v1_error(
