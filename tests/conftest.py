@@ -15,6 +15,8 @@ from apps.core import cache as hot_cache_module
 from apps.core import events
 from apps.core.cache import HotCache, reset_hot_cache
 
+pytest_plugins = ["tests.v1_fixtures"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_hot_cache_stamp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

@@ -229,6 +229,17 @@ def channels_archived_of_team(
     return _in_listing_order(channels)
 
 
+def channel_members_with_users(*, channel_id: str, limit: int | None) -> list[ChannelMember]:
+    """The channel's members with active accounts, their users loaded, by username; at
+    most ``limit`` of them (None: all)."""
+    members = (
+        ChannelMember.objects.select_related("user")
+        .filter(channel_id=channel_id, user__delete_at=0)
+        .order_by("user__username")
+    )
+    return list(members if limit is None else members[: max(limit, 0)])
+
+
 def channels_public_by_ids(*, team_id: str, channel_ids: list[str]) -> list[Channel]:
     """The live public channels of the team among these ids; others are left out."""
     return list(channels_public_of_team(team_id).filter(id__in=channel_ids))
@@ -286,13 +297,6 @@ def channel_member_counts(channel_id: str) -> tuple[int, int]:
         members=Count("pk"), guests=Count("pk", filter=Q(scheme_guest=True))
     )
     return counts["members"], counts["guests"]
-
-
-def channel_members_with_users(*, channel_id: str, limit: int) -> list[ChannelMember]:
-    """Up to ``limit`` members of the channel whose accounts are active, with their users
-    loaded, by username, in one query."""
-    members = ChannelMember.objects.filter(channel_id=channel_id, user__delete_at=0)
-    return list(members.select_related("user").order_by("user__username")[: max(limit, 0)])
 
 
 def channel_ids_joined(*, user_id: str, channel_ids: list[str]) -> set[str]:

@@ -37,22 +37,35 @@ class TokenLocation(Enum):
     QUERY = "query"
 
 
+def header_token(request: HttpRequest | Request) -> str | None:
+    """The token of an ``Authorization: Bearer <t>`` or ``Token <t>`` header, if any."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if len(header) > 6 and header[:6].upper() == "BEARER":
+        return header[7:].strip()[:MAX_TOKEN_LENGTH]
+    if len(header) > 5 and header[:5].upper() == "TOKEN":
+        return header[6:].strip()[:MAX_TOKEN_LENGTH]
+    return None
+
+
+def query_token(request: HttpRequest | Request) -> str | None:
+    query = request.GET.get("access_token")
+    return query[:MAX_TOKEN_LENGTH] if query else None
+
+
 def find_token(request: HttpRequest | Request) -> tuple[str, TokenLocation] | None:
     cookie = request.COOKIES.get("MMAUTHTOKEN")
     if cookie:
         return cookie[:MAX_TOKEN_LENGTH], TokenLocation.COOKIE
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if len(header) > 6 and header[:6].upper() == "BEARER":
-        return header[7:].strip()[:MAX_TOKEN_LENGTH], TokenLocation.HEADER
-    if len(header) > 5 and header[:5].upper() == "TOKEN":
-        return header[6:].strip()[:MAX_TOKEN_LENGTH], TokenLocation.HEADER
-    query = request.GET.get("access_token")
-    if query:
-        return query[:MAX_TOKEN_LENGTH], TokenLocation.QUERY
+    token = header_token(request)
+    if token is not None:
+        return token, TokenLocation.HEADER
+    token = query_token(request)
+    if token is not None:
+        return token, TokenLocation.QUERY
     return None
 
 
-def _passes_csrf(request: Request, session: Session) -> bool:
+def passes_csrf(request: Request, session: Session) -> bool:
     if request.method == "GET":
         return True
     sent = request.META.get("HTTP_X_CSRF_TOKEN", "")
@@ -81,11 +94,15 @@ def _session_for(token: str) -> Session | None:
 
 
 class MattermostTokenAuthentication(BaseAuthentication):
+    def locate_token(self, request: Request) -> tuple[str, TokenLocation] | None:
+        """Where this API face looks for the token (API v1 looks elsewhere)."""
+        return find_token(request)
+
     def authenticate(self, request: Request) -> tuple[User, Session] | None:
         from apps.accounts.selectors import user_get_cached
         from apps.accounts.services import status_note_activity
 
-        found = find_token(request)
+        found = self.locate_token(request)
         if found is None:
             return None
         token, location = found
@@ -100,17 +117,22 @@ class MattermostTokenAuthentication(BaseAuthentication):
                 "A session token may only be sent in the URL by OAuth clients.",
                 401,
             )
-        if location is TokenLocation.COOKIE:
-            view = request.parser_context.get("view")
-            if getattr(view, "cookie_needs_xhr_header", False):
-                # API v3: a cookie counts only on requests a page's script made (any
-                # method); otherwise the request is simply anonymous.
-                if request.META.get("HTTP_X_REQUESTED_WITH", "") != "XMLHttpRequest":
-                    return None
-            elif not _passes_csrf(request, session):
-                raise session_expired("The request looks like a cross-site request forgery.")
+        if location is TokenLocation.COOKIE and not self.cookie_counts(request, session):
+            return None
         status_note_activity(user_id=user.id)
         return user, session
+
+    def cookie_counts(self, request: Request, session: Session) -> bool:
+        """Whether the session cookie authenticates this request (False: the request is
+        anonymous). A cookie-authenticated write must prove it is no cross-site request."""
+        view = request.parser_context.get("view")
+        if getattr(view, "cookie_needs_xhr_header", False):
+            # API v3: a cookie counts only on requests a page's script made (any method);
+            # otherwise the request is simply anonymous.
+            return request.META.get("HTTP_X_REQUESTED_WITH", "") == "XMLHttpRequest"
+        if not passes_csrf(request, session):
+            raise session_expired("The request looks like a cross-site request forgery.")
+        return True
 
 
 class SessionRequired(BasePermission):

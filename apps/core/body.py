@@ -10,6 +10,16 @@ from rest_framework.request import Request
 from apps.core.errors import invalid_body_param
 
 
+def string_map(request: Request) -> dict[str, str]:
+    """The body as the legacy APIs (v1, v3) read their flat "props" maps: a JSON object
+    whose values are all strings; anything else (one value of another type included)
+    reads as an empty map, so the handler then reports the missing parameter."""
+    data: Any = request.data
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return {}
+    return {str(key): value for key, value in data.items()}
+
+
 def body_object(request: Request, name: str) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, dict):

@@ -25,6 +25,8 @@ FILE_DRIVER_S3 = "amazons3"
 FILE_DRIVERS = (FILE_DRIVER_LOCAL, FILE_DRIVER_S3)
 # Mattermost's default S3 endpoint: AWS itself, where the SDK picks the regional host.
 AWS_S3_ENDPOINT = "s3.amazonaws.com"
+# The Mattermost release whose /api/v1 this server reproduces; v1 ETags start with it.
+V1_SERVER_VERSION = "1.4.0"
 
 
 def _setting(env: str, default: Any, doc: str, *, secret: bool = False) -> Any:
@@ -213,6 +215,11 @@ class MattermostConfig:
         "MM_TEAMSETTINGS_ENABLEUSERDEACTIVATION",
         False,
         "Let users deactivate their own account (admins always may).",
+    )
+    enable_team_creation: bool = _setting(
+        "MM_TEAMSETTINGS_ENABLETEAMCREATION",
+        True,
+        "Let users who are not system admins create teams through API v1.",
     )
     max_users_per_team: int = _setting(
         "MM_TEAMSETTINGS_MAXUSERSPERTEAM", 50, "Most active members a team may have."

@@ -1,5 +1,7 @@
 """Every error the server sends has Mattermost's body:
-``{"id", "message", "detailed_error", "request_id", "status_code"}``.
+``{"id", "message", "detailed_error", "request_id", "status_code"}``, or on API v1 (whose
+views mark their requests ``api_v1``) the Mattermost 1.x body
+``{"message", "detailed_error", "request_id", "status_code", "is_oauth"}``.
 
 Services raise ``AppError``; the DRF exception handler and Django's error handlers below
 turn it (and DRF's and Django's own exceptions) into that body. Nothing else writes error
@@ -15,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from rest_framework import exceptions as drf
 
 logger = logging.getLogger(__name__)
@@ -119,25 +122,32 @@ def rate_limited(retry_after: int) -> AppError:
     )
 
 
+INTERNAL_ERROR_ID = "api.context.internal_error.app_error"
+
+
 def internal_error(detail: str = "") -> AppError:
     return AppError(
-        "api.context.internal_error.app_error",
+        INTERNAL_ERROR_ID,
         "The server failed to handle this request.",
         500,
         detail,
     )
 
 
+def _detail(error: AppError) -> str:
+    # detailed_error can name internals; like Mattermost, only developer mode reveals it,
+    # except for the unknown-route hint, which only repeats the caller's own URL.
+    show = settings.MATTERMOST.enable_developer or error.status_code == 404
+    return error.detailed_error if show else ""
+
+
 def error_body(error: AppError, request_id: str = "") -> dict[str, Any]:
     """Mattermost's error object (also embedded in some success bodies, e.g. batch results).
     ``request_id`` is left out when empty, as Mattermost omits it."""
-    # detailed_error can name internals; like Mattermost, only developer mode reveals it,
-    # except for the unknown-route hint, which only repeats the caller's own URL.
-    show_detail = settings.MATTERMOST.enable_developer or error.status_code == 404
     body: dict[str, Any] = {
         "id": error.error_id,
         "message": error.message,
-        "detailed_error": error.detailed_error if show_detail else "",
+        "detailed_error": _detail(error),
     }
     if request_id:
         body["request_id"] = request_id
@@ -145,10 +155,28 @@ def error_body(error: AppError, request_id: str = "") -> dict[str, Any]:
     return body
 
 
+def v1_error_body(error: AppError, request_id: str) -> dict[str, Any]:
+    """The error object of Mattermost 1.x: no ``id`` (1.x had no error ids; clients read
+    the status and the message) and an ``is_oauth`` flag, never set here."""
+    return {
+        "message": error.message,
+        "detailed_error": _detail(error),
+        "request_id": request_id,
+        "status_code": error.status_code,
+        "is_oauth": False,
+    }
+
+
 def error_response(request: HttpRequest, error: AppError) -> HttpResponse:
     """The JSON response for ``error`` in the context of ``request``."""
-    body = error_body(error, getattr(request, "request_id", ""))
+    request_id = getattr(request, "request_id", "")
+    v1 = getattr(request, "api_v1", False)
+    body = v1_error_body(error, request_id) if v1 else error_body(error, request_id)
     response = JsonResponse(body, status=error.status_code)
+    if v1 and error.status_code >= 500 and error.error_id != INTERNAL_ERROR_ID:
+        # 1.x answered many ordinary refusals with a 500; they are no server failures, so
+        # Django is told not to log them as such.
+        response._has_been_logged = True  # type: ignore[attr-defined]
     for name, value in error.headers.items():
         response[name] = value
     if getattr(request, "invalid_token", False) and SESSION_COOKIES[0] in request.COOKIES:
@@ -163,7 +191,8 @@ def clear_session_cookies(response: HttpResponse) -> None:
         response.delete_cookie(name)
 
 
-def _as_app_error(exc: Exception, request: HttpRequest) -> AppError | None:
+def as_app_error(exc: Exception, request: HttpRequest) -> AppError | None:
+    """``exc`` as the AppError the client is told about; None for an unexpected crash."""
     if isinstance(exc, AppError):
         return exc
     if isinstance(exc, drf.Throttled):
@@ -200,7 +229,7 @@ def _validation_error(detail: Any) -> AppError:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
     """DRF's EXCEPTION_HANDLER: every API exception becomes a Mattermost error body."""
     request = context["request"]
-    error = _as_app_error(exc, request)
+    error = as_app_error(exc, request)
     if error is None:
         return None  # unexpected: Django logs it and handler500 answers
     return error_response(request._request if hasattr(request, "_request") else request, error)
@@ -223,9 +252,18 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
 # API v3's router answered an unknown URL with the error JSON labelled as plain text and
 # without a request id; v3 clients only look at the status there.
 LEGACY_NOT_FOUND_PREFIX = "/api/v3/"
+# API v1's router answered an unknown URL (or a known one with the wrong method) with the
+# web app's HTML error page.
+V1_PREFIX = "/api/v1/"
+
+
+def v1_not_found_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "api_v1_not_found.html", status=404)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(V1_PREFIX):
+        return v1_not_found_page(request)
     error = route_not_found(request.path)
     if request.path.startswith(LEGACY_NOT_FOUND_PREFIX):
         return HttpResponse(

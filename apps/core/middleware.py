@@ -22,6 +22,7 @@ UPLOAD_PATHS = (
     re.compile(r"^/api/v4/users/[^/]+/image$"),
     re.compile(r"^/api/v4/files$"),
     re.compile(r"^/api/v3/users/newimage$"),
+    re.compile(r"^/api/v1/users/newimage$"),
 )
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 
@@ -103,7 +104,8 @@ class ApiContextMiddleware:
             # Clients compare the header literally; a charset suffix breaks them.
             response["Content-Type"] = "application/json"
         if request.method == "GET" and request.path.startswith("/api/"):
-            response["Expires"] = "0"
+            # (API v1 marks a few answers "Expires: -1" itself, as 1.x did.)
+            response.setdefault("Expires", "0")
         for name, value in getattr(request, "ratelimit_headers", {}).items():
             response[name] = value
         return response

@@ -73,6 +73,17 @@ def rows_from(offset: int, limit: int) -> Page:
     return RowWindow(per_page=min(limit, MAX_PER_PAGE), start=offset)
 
 
+@dataclass(frozen=True)
+class OffsetPage(Page):
+    """``per_page`` rows from row ``start``: API v1 paged by offset, not by page number."""
+
+    start: int = 0
+
+    @property
+    def offset(self) -> int:
+        return self.start
+
+
 def _integer(raw: str | None) -> int | None:
     if raw is None or not _INTEGER.fullmatch(raw):
         return None

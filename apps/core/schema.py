@@ -22,6 +22,19 @@ class MattermostTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+class V1TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.core.api.v1.auth.V1TokenAuthentication"
+    name = "v1BearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A session token of a v1 login. Browsers may use the MMTOKEN "
+            "cookie instead (several tokens: pick one with X-MM-TokenIndex).",
+        }
+
+
 class MattermostAutoSchema(AutoSchema):
     """Our views write Mattermost's JSON with the wire modules, not with DRF serializers, so
     there is no serializer to inspect: a body or answer a view does not describe is a JSON

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from apps.accounts.models import User
-from apps.core.errors import permission_denied
+from apps.accounts.selectors import users_exist
+from apps.core.errors import AppError, permission_denied
 from apps.core.roles import roles_grant
-from apps.teams.models import TEAM_OPEN, Team
+from apps.teams.models import TEAM_INVITE, TEAM_OPEN, Team
 from apps.teams.selectors import team_member_get, team_memberships_in
+from apps.teams.validators import email_domain_allowed
 
 
 def team_role_names(user: User, team_id: str) -> list[str]:
@@ -117,3 +119,74 @@ def teams_with_permissions(
             if roles_grant(member.roles.split(), permission)
         }
     return granted
+
+
+# API v1: creating teams and signing up into them without an account
+
+
+def require_team_creation_allowed(actor: User | None) -> None:
+    """Who may create a team through API v1, which (like Mattermost 1.x) also lets
+    anonymous callers do it. System admins always may. Others need team creation
+    switched on (``EnableTeamCreation``) and the ``create_team`` permission; anonymous
+    callers need sign-up with email, and an open server unless no account exists yet
+    (the server is being set up), so API v1 opens no door API v4 keeps shut."""
+    config = settings.MATTERMOST
+    if actor is not None and actor.is_system_admin:
+        return
+    if actor is None and not config.enable_sign_up_with_email:
+        raise AppError(
+            "api.team.create_team.email_disabled.app_error",
+            "Signing up with an email address is switched off.",
+            501,
+        )
+    if not config.enable_team_creation:
+        raise AppError(
+            "api.team.is_team_creation_allowed.disabled.app_error",
+            "Team creation is switched off on this server.",
+            403,
+        )
+    if actor is None:
+        _require_open_sign_up()
+    elif not roles_grant(actor.role_names, "create_team"):
+        raise permission_denied(actor.id, "create_team")
+
+
+def require_team_sign_up_allowed(*, team: Team, email: str, actor: User | None) -> None:
+    """Whether a new account with ``email`` may be created straight into ``team``
+    (API v1's ``users/create``). Account creation must be switched on; system admins may
+    then add anyone. A team that is invite only takes addresses of its allowed domains
+    (1.x's invite links are not issued here); an open team needs an open server, unless
+    this is the server's first account."""
+    require_user_creation_enabled()
+    if actor is not None and actor.is_system_admin:
+        return
+    if team.type == TEAM_INVITE:
+        address = email.strip().lower()
+        if not team.allowed_domains or not email_domain_allowed(address, team.allowed_domains):
+            raise AppError(
+                "api.user.create_user.signup_link_invalid.app_error",
+                "This team takes new accounts only from its allowed email domains.",
+                403,
+            )
+        return
+    _require_open_sign_up()
+
+
+def require_user_creation_enabled() -> None:
+    config = settings.MATTERMOST
+    if not (config.enable_user_creation and config.enable_sign_up_with_email):
+        raise AppError(
+            "api.user.create_user.signup_email_disabled.app_error",
+            "Signing up with an email address is switched off.",
+            501,
+        )
+
+
+def _require_open_sign_up() -> None:
+    if settings.MATTERMOST.enable_open_server or not users_exist():
+        return
+    raise AppError(
+        "api.user.create_user.no_open_server",
+        "This server does not allow sign-up without an invitation.",
+        403,
+    )

@@ -26,6 +26,18 @@ def team_member_get(*, team_id: str, user_id: str) -> TeamMember | None:
     return TeamMember.objects.filter(team_id=team_id, user_id=user_id, delete_at=0).first()
 
 
+def team_membership_with_team(*, user_id: str, team_id: str = "") -> TeamMember | None:
+    """The user's active membership, with its team loaded, of ``team_id`` or (without one)
+    of the live team they joined first; None when there is no such membership or the team
+    is archived."""
+    members = TeamMember.objects.select_related("team").filter(
+        user_id=user_id, delete_at=0, team__delete_at=0
+    )
+    if team_id:
+        return members.filter(team_id=team_id).first()
+    return members.order_by("create_at", "team_id").first()
+
+
 def team_active_member_count(team_id: str) -> int:
     return TeamMember.objects.filter(team_id=team_id, delete_at=0, user__delete_at=0).count()
 
@@ -135,6 +147,15 @@ def team_members_page(
         members = members.filter(user__delete_at=0)
     order = "user__username" if sort == SORT_BY_USERNAME else "user_id"
     return page.of(members.order_by(order, "user_id"))
+
+
+def team_members_with_users(team_id: str) -> list[TeamMember]:
+    """Every current member of the team with their user loaded, by username (one query)."""
+    return list(
+        TeamMember.objects.select_related("user")
+        .filter(team_id=team_id, delete_at=0)
+        .order_by("user__username")
+    )
 
 
 def team_members_by_user_ids(*, team_id: str, user_ids: list[str]) -> list[TeamMember]:

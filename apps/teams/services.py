@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
 
 from apps.accounts.models import User
 from apps.channels.services import (
@@ -30,7 +32,7 @@ from apps.teams.selectors import (
     team_get_by_invite_id,
     team_membership_get,
 )
-from apps.teams.validators import validate_team
+from apps.teams.validators import email_domain_allowed, validate_team
 from apps.teams.wire import sanitized_team_json, team_member_fields
 
 
@@ -40,27 +42,33 @@ def _name_taken() -> AppError:
 
 def team_create(
     *,
-    creator: User,
+    creator: User | None,
     display_name: str,
     name: str,
     type: str,
+    email: str = "",
     description: str = "",
     company_name: str = "",
     allowed_domains: str = "",
     allow_open_invite: bool = False,
 ) -> Team:
     """A new team with its default channels; the creator joins as team admin. The team's
-    email is the creator's, whatever the client asked for (as in Mattermost)."""
+    email is the creator's, whatever the client asked for (as in Mattermost). Without a
+    creator (API v1 creates teams before their first member signs up) the team has no
+    members yet and keeps ``email``: whoever later signs up with it becomes its admin."""
+    email = creator.email if creator is not None else email.strip().lower()
     validate_team(
         display_name=display_name,
         name=name,
         description=description,
-        email=creator.email,
+        email=email,
         type=type,
         company_name=company_name,
         allowed_domains=allowed_domains,
     )
-    if not email_domain_allowed(creator.email, allowed_domains):
+    if creator is None and not email:
+        raise AppError("model.team.is_valid.email.app_error", "A team needs an email address.", 400)
+    if creator is not None and not email_domain_allowed(email, allowed_domains):
         raise AppError(
             "api.team.is_team_creation_allowed.domain.app_error",
             "Your email address is not in the team's allowed domains.",
@@ -74,7 +82,7 @@ def team_create(
         name=name,
         type=type,
         description=description,
-        email=creator.email,
+        email=email,
         company_name=company_name,
         allowed_domains=allowed_domains,
         allow_open_invite=allow_open_invite,
@@ -85,16 +93,12 @@ def team_create(
         with transaction.atomic():
             team.save(force_insert=True)
             channel_create_defaults(team=team, creator=creator)
-            # Joining the team one creates is not announced.
-            _member_add(team, creator, admin=True, actor=None)
+            if creator is not None:
+                # Joining the team one creates is not announced.
+                _member_add(team, creator, admin=True, actor=None)
     except IntegrityError:
         raise _name_taken() from None
     return team
-
-
-def email_domain_allowed(email: str, allowed_domains: str) -> bool:
-    domains = [d.strip().lower() for d in allowed_domains.replace(",", " ").split()]
-    return not domains or email.rsplit("@", 1)[-1].lower() in domains
 
 
 def _check_may_join(team: Team, user: User) -> None:
@@ -119,15 +123,23 @@ def _check_may_join(team: Team, user: User) -> None:
 
 
 def team_member_add(
-    *, team: Team, user: User, admin: bool = False, actor: User | None = None
+    *,
+    team: Team,
+    user: User,
+    admin: bool = False,
+    actor: User | None = None,
+    channel_admin: bool = False,
 ) -> TeamMember:
     """Add ``user`` to ``team`` (or bring them back after they left) and into its default
-    channels. Adding a current member changes nothing. ``actor`` is who did it (by default
-    the user: they joined); the team's channels are told either way."""
-    return _member_add(team, user, admin=admin, actor=actor or user)
+    channels (``channel_admin``: as their admin). Adding a current member changes nothing.
+    ``actor`` is who did it (by default the user: they joined); the team's channels are
+    told either way."""
+    return _member_add(team, user, admin=admin, actor=actor or user, channel_admin=channel_admin)
 
 
-def _member_add(team: Team, user: User, *, admin: bool, actor: User | None) -> TeamMember:
+def _member_add(
+    team: Team, user: User, *, admin: bool, actor: User | None, channel_admin: bool = False
+) -> TeamMember:
     """``team_member_add``; with no ``actor`` nothing is posted about it."""
     member = TeamMember.objects.filter(team=team, user=user).first()
     if member is not None and member.is_active:
@@ -143,7 +155,7 @@ def _member_add(team: Team, user: User, *, admin: bool, actor: User | None) -> T
             member.scheme_admin = admin
             member.save(update_fields=["delete_at", "scheme_admin"])
         categories_ensure_defaults(user_id=user.id, team_id=team.id)
-        joined = channels_join_defaults(team=team, user=user)
+        joined = channels_join_defaults(team=team, user=user, admin=channel_admin)
         if actor is not None:
             post_team_joined(team=team, user=user, actor=actor, channels=joined)
     publish("added_to_team", {"team_id": team.id, "user_id": user.id}, Broadcast(user_id=user.id))
@@ -411,3 +423,83 @@ def team_member_leave(*, team: Team, user: User, remover: User) -> None:
             400,
         )
     team_member_remove(team=team, user=user, remover=remover)
+
+
+# API v1: signing up straight into a team
+
+
+def team_sign_up(
+    *, team: Team, username: str, email: str, password: str, **fields: Any
+) -> TeamMember:
+    """A new account that joins ``team`` at once; returns its membership. Whoever signs up
+    with the team's own email address becomes its admin and admin of its default channels
+    (the first account of the server is its system admin anyway). Nothing is created if
+    the team cannot take the user."""
+    from apps.accounts.services import user_create
+
+    with transaction.atomic():
+        user = user_create(username=username, email=email, password=password, **fields)
+        owner = bool(team.email) and user.email == team.email.lower()
+        return team_member_add(team=team, user=user, admin=owner, channel_admin=owner)
+
+
+# A team sign-up link (``teams/signup``) is good for an hour, as in Mattermost 1.x.
+SIGNUP_LINK_MS = 60 * 60 * 1000
+_SIGNUP_SIGNER = signing.Signer(salt="apps.teams.team-signup")
+
+
+@dataclass(frozen=True)
+class SignupLink:
+    """What ``teams/signup`` hands out: the signed ``data`` and its ``hash``."""
+
+    data: str
+    hash: str
+
+
+def team_signup_link(*, email: str, now: int | None = None) -> SignupLink:
+    """A link that lets ``email`` create a team (and its first account) within the hour.
+    Nothing is mailed: the client gets the link itself."""
+    data = json.dumps(
+        {"email": email.strip().lower(), "time": str(now or now_ms())}, separators=(",", ":")
+    )
+    return SignupLink(data=data, hash=_SIGNUP_SIGNER.signature(data))
+
+
+def _invalid_signup_link(reason: str) -> AppError:
+    return AppError(
+        "api.team.create_team_from_signup.invalid_link.app_error",
+        f"The sign-up link is not valid: {reason}.",
+        400,
+    )
+
+
+def team_signup_email(link: SignupLink, *, now: int | None = None) -> str:
+    """The email address a signed, unexpired link was made for; anything else is a 400."""
+    if not constant_time_compare(link.hash, _SIGNUP_SIGNER.signature(link.data)):
+        raise _invalid_signup_link("it was not made by this server")
+    try:
+        props = json.loads(link.data)
+        email, made_at = str(props["email"]), int(props["time"])
+    except (ValueError, TypeError, KeyError):
+        raise _invalid_signup_link("its data cannot be read") from None
+    if (now or now_ms()) - made_at > SIGNUP_LINK_MS:
+        raise AppError(
+            "api.team.create_team_from_signup.expired_link.app_error",
+            "The sign-up link has expired; ask for a new one.",
+            400,
+        )
+    return email
+
+
+def team_create_from_signup(
+    *, link: SignupLink, team_fields: dict[str, Any], user_fields: dict[str, Any]
+) -> tuple[Team, User]:
+    """The team and its first account (its admin) from a sign-up link: both are made with
+    the link's email address, or neither is."""
+    from apps.accounts.services import user_create
+
+    email = team_signup_email(link)
+    with transaction.atomic():
+        user = user_create(email=email, **user_fields)
+        team = team_create(creator=user, **team_fields)
+    return team, user

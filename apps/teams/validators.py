@@ -34,6 +34,13 @@ def _invalid(what: str, message: str) -> AppError:
     return AppError(f"model.team.is_valid.{what}.app_error", message, 400)
 
 
+def email_domain_allowed(email: str, allowed_domains: str) -> bool:
+    """Whether ``email`` is in one of the domains of a team's ``allowed_domains`` list
+    (separated by spaces or commas); an empty list allows every address."""
+    domains = [d.strip().lower() for d in allowed_domains.replace(",", " ").split()]
+    return not domains or email.rsplit("@", 1)[-1].lower() in domains
+
+
 def is_valid_team_name(name: str) -> bool:
     return 2 <= len(name) <= 64 and NAME_RE.match(name) is not None
 

@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Session, User
+from apps.accounts.services import login as log_in
 from apps.accounts.services import user_reset_lockout
 from apps.core.clock import now_ms
+from apps.core.errors import AppError
+from apps.teams.services import team_create, team_member_leave
 from tests.helpers import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +146,17 @@ def test_device_login_replaces_the_devices_old_session(client: Client, user: Use
     assert client.get("/api/v4/users/me", **bearer(first)).status_code == 401
     assert client.get("/api/v4/users/me", **bearer(second)).status_code == 200
     assert Session.objects.filter(user=user, device_id="apple:abc").count() == 1
+
+
+def test_a_team_login_admits_only_the_teams_active_members(user: User, other_user: User) -> None:
+    team = team_create(creator=user, display_name="Alpha", name="alpha", type="O")
+    fields = {"user_id": "", "password": "passw0rd!", "device_id": "", "props": {}}
+    signed_in, _, _ = log_in(login_id="alice", team_id=team.id, **fields)
+    assert signed_in == user
+    for login_id, team_id in (("bob", team.id), ("alice", "")):
+        with pytest.raises(AppError) as refused:
+            log_in(login_id=login_id, team_id=team_id, **fields)
+        assert refused.value.error_id == BAD_CREDENTIALS
+    team_member_leave(team=team, user=user, remover=user)
+    with pytest.raises(AppError):
+        log_in(login_id="alice", team_id=team.id, **fields)

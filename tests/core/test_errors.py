@@ -10,10 +10,17 @@ from tests.helpers import assert_error
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/api/v4/nope", "/api/v1/nope"])
-def test_unknown_route_is_a_json_404(client: Client, path: str) -> None:
-    body = assert_error(client.get(path), 404, "api.context.404.app_error")
-    assert path in body["detailed_error"]
+def test_unknown_route_is_a_json_404(client: Client) -> None:
+    body = assert_error(client.get("/api/v4/nope"), 404, "api.context.404.app_error")
+    assert "/api/v4/nope" in body["detailed_error"]
+
+
+def test_unknown_v1_route_is_an_html_404_page(client: Client) -> None:
+    # Mattermost 1.x answered unknown API routes with its web error page.
+    response = client.get("/api/v1/nope")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<html" in response.content
 
 
 def test_trailing_slash_is_not_redirected(client: Client) -> None:

@@ -7,7 +7,7 @@ from apps.channels.models import Channel, ChannelMember
 from apps.core.errors import AppError
 from apps.teams.models import Team, TeamMember
 from apps.teams.permissions import has_team_permission
-from apps.teams.services import team_create, team_member_add, team_member_remove
+from apps.teams.services import team_create, team_member_add, team_member_remove, team_sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,41 @@ def test_team_size_limit(user: User, other_user: User, mm_config) -> None:
     with pytest.raises(AppError) as raised:
         team_member_add(team=team, user=other_user)
     assert raised.value.error_id == "app.team.join_user_to_team.max_accounts.app_error"
+
+
+# API v1 makes teams before their members and signs people up straight into them.
+
+
+def test_a_team_without_creator_keeps_its_email_and_has_no_members(db: None) -> None:
+    team = team_create(
+        creator=None, display_name="Gamma", name="gamma", type="O", email="G@Example.com"
+    )
+    assert team.email == "g@example.com"
+    assert not TeamMember.objects.filter(team=team).exists()
+    assert set(Channel.objects.filter(team=team).values_list("creator_id", flat=True)) == {""}
+
+
+def test_a_team_without_creator_needs_an_email(db: None) -> None:
+    with pytest.raises(AppError) as refused:
+        team_create(creator=None, display_name="Gamma", name="gamma", type="O")
+    assert refused.value.error_id == "model.team.is_valid.email.app_error"
+
+
+def test_signing_up_with_the_team_email_makes_its_admin(user: User) -> None:
+    team = team_create(
+        creator=None, display_name="Gamma", name="gamma", type="O", email="gina@example.com"
+    )
+    owner = team_sign_up(team=team, username="gina", email="gina@example.com", password="passw0rd!")
+    other = team_sign_up(team=team, username="hal", email="hal@example.com", password="passw0rd!")
+    assert (owner.scheme_admin, other.scheme_admin) == (True, False)
+    admin_of = ChannelMember.objects.filter(channel__team=team, scheme_admin=True)
+    assert sorted(m.channel.name for m in admin_of) == ["off-topic", "town-square"]
+    assert all(m.user_id == owner.user_id for m in admin_of)
+
+
+def test_a_failed_sign_up_leaves_no_account(user: User) -> None:
+    team = team_create(creator=user, display_name="Gamma", name="gamma", type="O")
+    team.allowed_domains = "corp.example"
+    with pytest.raises(AppError):
+        team_sign_up(team=team, username="hal", email="hal@example.com", password="passw0rd!")
+    assert not User.objects.filter(username="hal").exists()

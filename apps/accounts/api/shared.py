@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from apps.accounts import images
 from apps.accounts.models import User
 from apps.core.errors import AppError
+from apps.core.etag import client_has, not_modified
 from apps.core.views import MattermostView
 
 # Login
@@ -71,6 +72,14 @@ def default_png(user: User) -> bytes:
 def profile_png(user: User) -> bytes:
     """The user's own picture, or the generated one when they have none."""
     return images.read_profile_image(user.id) or default_png(user)
+
+
+def profile_image_response(request: Request, user: User) -> HttpResponse:
+    """The user's picture (or the generated one), or 304 when the client has it."""
+    etag = str(user.last_picture_update)
+    if client_has(request, etag):
+        return not_modified(etag)
+    return png_response(profile_png(user), ETag=etag)
 
 
 class ImageView(MattermostView):

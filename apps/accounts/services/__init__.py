@@ -9,6 +9,7 @@ from apps.accounts.services.profile_images import (
 )
 from apps.accounts.services.sessions import (
     MAX_DEVICE_ID_LENGTH,
+    SESSION_PROP_V1_TEAM,
     SESSION_TYPE_ACCESS_TOKEN,
     access_token_create,
     access_token_disable,
@@ -42,6 +43,7 @@ __all__ = [
     "EDITABLE_MAPS",
     "EDITABLE_TEXT",
     "MAX_DEVICE_ID_LENGTH",
+    "SESSION_PROP_V1_TEAM",
     "SESSION_TYPE_ACCESS_TOKEN",
     "PreferenceData",
     "access_token_create",

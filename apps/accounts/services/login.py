@@ -16,6 +16,7 @@ from apps.accounts.selectors import (
 from apps.accounts.services.sessions import session_create
 from apps.core.clock import now_ms
 from apps.core.errors import AppError
+from apps.teams.selectors import team_member_get
 
 
 def _login_error(suffix: str, message: str, status: int = 401) -> AppError:
@@ -37,6 +38,10 @@ def invalid_credentials() -> AppError:
     )
 
 
+def _in_team(user: User, team_id: str) -> bool:
+    return bool(team_id) and team_member_get(team_id=team_id, user_id=user.id) is not None
+
+
 def _locked_out(user: User, now: int) -> bool:
     config = settings.MATTERMOST
     if user.failed_attempts < config.maximum_login_attempts:
@@ -45,14 +50,22 @@ def _locked_out(user: User, now: int) -> bool:
     return minutes == 0 or now - user.last_failed_login_at < minutes * 60_000
 
 
-def credentials_check(*, login_id: str, user_id: str, password: str) -> User:
+def credentials_check(
+    *, login_id: str, user_id: str, password: str, team_id: str | None = None
+) -> User:
     """The user these credentials belong to, with the same checks, failed-attempt counting
-    and lockout as an API login (the admin site signs in through here too)."""
+    and lockout as an API login (the admin site signs in through here too).
+
+    With ``team_id`` (API v1 logs into one team) only an active member of that team may
+    log in ("" names no team: nobody may); anyone else gets the answer an unknown account
+    gets."""
     if not password:
         raise _login_error(
             "login.blank_pwd.app_error", "A password is needed to log in.", status=400
         )
     user = user_for_login(login_id=login_id, user_id=user_id)
+    if user is not None and team_id is not None and not _in_team(user, team_id):
+        user = None
     if user is None:
         User().set_password(password)  # spend the same time as for a real account
         raise invalid_credentials()
@@ -81,10 +94,17 @@ def credentials_check(*, login_id: str, user_id: str, password: str) -> User:
 
 
 def login(
-    *, login_id: str, user_id: str, password: str, device_id: str, props: dict[str, str]
+    *,
+    login_id: str,
+    user_id: str,
+    password: str,
+    device_id: str,
+    props: dict[str, str],
+    team_id: str | None = None,
 ) -> tuple[User, Session, str]:
-    """Check a password login and open a session. Returns the user, session and token."""
-    user = credentials_check(login_id=login_id, user_id=user_id, password=password)
+    """Check a password login (see ``credentials_check``) and open a session. Returns the
+    user, session and token."""
+    user = credentials_check(login_id=login_id, user_id=user_id, password=password, team_id=team_id)
     if device_id:
         # A device holds one session: logging in again from it ends the older one.
         Session.objects.filter(user=user, device_id=device_id).delete()

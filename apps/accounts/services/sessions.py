@@ -21,6 +21,9 @@ from apps.core.clock import now_ms
 from apps.core.errors import AppError, invalid_url_param
 from apps.core.ids import is_valid_id, new_id
 
+# The session prop naming the team an API v1 login chose: v1 routes act in that team.
+SESSION_PROP_V1_TEAM = "v1_team_id"
+
 
 def session_create(
     *, user: User, device_id: str = "", props: dict[str, str] | None = None

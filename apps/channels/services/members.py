@@ -22,8 +22,9 @@ from apps.teams.models import Team
 DEFAULT_CHANNELS = ((TOWN_SQUARE, "Town Square"), (OFF_TOPIC, "Off-Topic"))
 
 
-def channel_create_defaults(*, team: Team, creator: User) -> list[Channel]:
-    """The channels every team starts with."""
+def channel_create_defaults(*, team: Team, creator: User | None) -> list[Channel]:
+    """The channels every team starts with (a team made through API v1 may have no
+    creator yet)."""
     now = now_ms()
     return [
         Channel.objects.create(
@@ -31,7 +32,7 @@ def channel_create_defaults(*, team: Team, creator: User) -> list[Channel]:
             type=CHANNEL_OPEN,
             name=name,
             display_name=display_name,
-            creator_id=creator.id,
+            creator_id=creator.id if creator else "",
             create_at=now,
             update_at=now,
         )
@@ -62,9 +63,10 @@ def channel_member_add(*, channel: Channel, user: User, admin: bool = False) -> 
     return member
 
 
-def channels_join_defaults(*, team: Team, user: User) -> list[Channel]:
-    """Make ``user`` a member of the team's default channels (town-square first); returns
-    the ones they joined now, leaving out those they were already in."""
+def channels_join_defaults(*, team: Team, user: User, admin: bool = False) -> list[Channel]:
+    """Make ``user`` a member (``admin``: an admin) of the team's default channels
+    (town-square first); returns the ones they joined now, leaving out those they were
+    already in."""
     names = [name for name, _ in DEFAULT_CHANNELS]
     channels = sorted(
         Channel.objects.filter(team=team, name__in=names, delete_at=0),
@@ -76,7 +78,7 @@ def channels_join_defaults(*, team: Team, user: User) -> list[Channel]:
         )
     )
     for channel in channels:
-        channel_member_add(channel=channel, user=user)
+        channel_member_add(channel=channel, user=user, admin=admin)
     return [channel for channel in channels if channel.id not in already]
 
 

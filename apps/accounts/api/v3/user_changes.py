@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts import selectors, services
-from apps.accounts.api.shared import ImageView, png_response, profile_png, uploaded_image
+from apps.accounts.api.shared import ImageView, profile_image_response, uploaded_image
 from apps.accounts.api.v3.bodies import user_body
 from apps.accounts.api.v3.profiles import missing_user
 from apps.accounts.api.v3.wire import user_json
@@ -30,7 +30,6 @@ from apps.accounts.validators import clean_system_roles
 from apps.core.api.v3.base import V3TrustedView, V3View, invalid_param, string_map
 from apps.core.api.v3.errors import USER_TAKEN, legacy_error_ids
 from apps.core.errors import AppError
-from apps.core.etag import client_has, not_modified
 from apps.core.ids import is_valid_id
 from apps.core.views import request_session, session_user, url_id
 
@@ -241,7 +240,4 @@ class ProfileImageView(V3TrustedView, ImageView):
         user = viewer if user_id == viewer.id else selectors.user_get(user_id)
         if user is None:
             raise missing_user()
-        etag = str(user.last_picture_update)
-        if client_has(request, etag):
-            return not_modified(etag)
-        return png_response(profile_png(user), ETag=etag)
+        return profile_image_response(request, user)

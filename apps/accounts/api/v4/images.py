@@ -16,14 +16,13 @@ from apps.accounts.api.shared import (
     ImageView,
     default_png,
     png_response,
-    profile_png,
+    profile_image_response,
     uploaded_image,
 )
 from apps.accounts.api.v4.views import missing_user
 from apps.accounts.models import User
 from apps.accounts.permissions import require_self_or_permission, require_system_permission
 from apps.core.errors import invalid_url_param
-from apps.core.etag import client_has, not_modified
 from apps.core.views import session_user, url_user_id
 
 PNG_RESPONSE = {(200, "image/png"): OpenApiTypes.BINARY}
@@ -48,11 +47,7 @@ class ProfileImageView(ImageView):
 
     @extend_schema(operation_id="GetProfileImage", responses={**PNG_RESPONSE, 304: None})
     def get(self, request: Request, user_id: str) -> HttpResponse:
-        user = viewable_user(request, user_id)
-        etag = str(user.last_picture_update)
-        if client_has(request, etag):
-            return not_modified(etag)
-        return png_response(profile_png(user), ETag=etag)
+        return profile_image_response(request, viewable_user(request, user_id))
 
     @extend_schema(
         operation_id="SetProfileImage",

@@ -156,7 +156,7 @@ def _post_json(
     return data
 
 
-def _newest_first(posts: Iterable[Post]) -> list[str]:
+def newest_first(posts: Iterable[Post]) -> list[str]:
     return [post.id for post in sorted(posts, key=lambda p: (p.create_at, p.id), reverse=True)]
 
 
@@ -430,7 +430,7 @@ class PostThreadView(MattermostView):
                     order.append(item.id)
             if not (per_page or direction or collapsed):
                 # The whole thread: newest first, as clients expect.
-                order = _newest_first(posts.values())
+                order = newest_first(posts.values())
         require_post_readable(actor, post)
         etag = post_list_etag(order, posts)
         stubs = [post.id] if collapsed and post.is_root else []
