@@ -1,0 +1,158 @@
+"""The read behind post search: one page of the posts a user may read that match a
+search plan, newest first, in a fixed number of queries however many match."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+from functools import reduce
+
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
+
+from apps.accounts.models import User
+from apps.accounts.selectors import users_by_usernames
+from apps.channels.models import Channel
+from apps.channels.selectors import channels_of_user, channels_of_user_in_team
+from apps.channels.services import direct_channel_name, group_channel_name
+from apps.core.pagination import Page
+from apps.posts.models import Post
+from apps.posts.reaction_selectors import page_with_thread_counts, readable_channel_ids
+from apps.posts.search.backends import text_backend
+from apps.posts.search.query import CreatedWindow, ParsedQuery, SearchPlan
+from apps.posts.validators import SYSTEM_TYPE_PREFIX
+
+NOTHING = Q(pk__in=[])
+TAG_LIST = "tag_list"
+
+
+def posts_search(
+    *,
+    user: User,
+    plan: SearchPlan,
+    team_id: str | None,
+    include_deleted_channels: bool,
+    page: Page,
+) -> list[Post]:
+    """The page of live, non-system posts matching ``plan`` in the channels ``user``
+    belongs to and may read: the team's and their direct and group messages (every
+    team's without ``team_id``), archived ones only with ``include_deleted_channels``."""
+    query = plan.query
+    if not query.searchable or plan.created.empty:
+        return []
+    if team_id:
+        channels = channels_of_user_in_team(
+            user_id=user.id, team_id=team_id, include_deleted=include_deleted_channels
+        )
+    else:
+        channels = channels_of_user(user_id=user.id, include_deleted=include_deleted_channels)
+    readable = readable_channel_ids(user, channels)
+    channels = [channel for channel in channels if channel.id in readable]
+    user_ids = _user_ids_named(query)
+    channel_ids = _channel_scope(channels, query, user_ids, user.id)
+    if not channel_ids:
+        return []
+    posts = Post.objects.filter(channel_id__in=sorted(channel_ids), delete_at=0).exclude(
+        type__startswith=SYSTEM_TYPE_PREFIX
+    )
+    if query.from_users:
+        authors = {user_ids[name] for name in query.from_users if name in user_ids}
+        if not authors:
+            return []
+        posts = posts.filter(user_id__in=sorted(authors))
+    excluded_authors = {user_ids[name] for name in query.excluded_users if name in user_ids}
+    if excluded_authors:
+        posts = posts.exclude(user_id__in=sorted(excluded_authors))
+    posts = _created_in(posts, plan.created)
+    posts = _matching(posts, plan)
+    return page_with_thread_counts(posts.order_by("-create_at", "-id"), page)
+
+
+# Who and where
+
+
+def _user_ids_named(query: ParsedQuery) -> dict[str, str]:
+    """{username: user id} for the users the filters name (``from:``, ``in:@...``); no
+    query when they name nobody."""
+    names = {*query.from_users, *query.excluded_users}
+    for reference in (*query.in_channels, *query.excluded_channels):
+        if reference.startswith("@"):
+            names.update(reference[1:].split(","))
+    names.discard("")
+    if not names:
+        return {}
+    return {found.username: found.id for found in users_by_usernames(sorted(names))}
+
+
+def _channel_scope(
+    channels: list[Channel], query: ParsedQuery, user_ids: dict[str, str], me: str
+) -> set[str]:
+    """The ids of ``channels`` left after ``in:`` and ``-in:``."""
+    scope = {channel.id for channel in channels}
+    if query.in_channels:
+        scope &= _channels_named(query.in_channels, channels, user_ids, me)
+    if query.excluded_channels:
+        scope -= _channels_named(query.excluded_channels, channels, user_ids, me)
+    return scope
+
+
+def _channels_named(
+    references: Iterable[str], channels: list[Channel], user_ids: dict[str, str], me: str
+) -> set[str]:
+    """The channels among ``channels`` that ``in:`` values name: a channel by its name,
+    ``@user`` the direct message with that user, ``@user1,user2`` the group message of
+    those users (with or without the searcher). Unknown names name nothing."""
+    names: set[str] = set()
+    for reference in references:
+        if not reference.startswith("@"):
+            names.add(reference)
+            continue
+        members = [user_ids.get(name) for name in reference[1:].split(",")]
+        others = [member for member in members if member is not None]
+        if not others or len(others) != len(members):
+            continue
+        if len(others) == 1:
+            names.add(direct_channel_name(me, others[0]))
+        else:
+            names.update((group_channel_name(others), group_channel_name([*others, me])))
+    return {channel.id for channel in channels if channel.name in names}
+
+
+# When and what
+
+
+def _created_in(posts: QuerySet[Post], window: CreatedWindow) -> QuerySet[Post]:
+    if window.start is not None:
+        posts = posts.filter(create_at__gte=window.start)
+    if window.end is not None:
+        posts = posts.filter(create_at__lte=window.end)
+    for first, last in window.excluded:
+        posts = posts.exclude(create_at__range=(first, last))
+    return posts
+
+
+def _matching(posts: QuerySet[Post], plan: SearchPlan) -> QuerySet[Post]:
+    """Posts with every term and hashtag (``match_any``: one of them) and none of the
+    excluded ones. Hashtags are looked up in the post's ``hashtags`` field, whole and
+    case-insensitively, never in its text."""
+    query = plan.query
+    backend = text_backend()
+    if query.hashtags or query.excluded_hashtags:
+        tags = Concat(Value(" "), Lower("hashtags"), Value(" "), output_field=CharField())
+        posts = posts.annotate(**{TAG_LIST: tags})
+    wanted: list[Q] = [_tagged(tag) for tag in query.hashtags]
+    if query.terms:
+        wanted.insert(0, backend.condition(query.terms, match_any=plan.match_any) or NOTHING)
+    if wanted:
+        posts = posts.filter(reduce(operator.or_ if plan.match_any else operator.and_, wanted))
+    if query.excluded_terms:
+        excluded = backend.condition(query.excluded_terms, match_any=True)
+        if excluded is not None:
+            posts = posts.exclude(excluded)
+    for tag in query.excluded_hashtags:
+        posts = posts.exclude(_tagged(tag))
+    return posts
+
+
+def _tagged(tag: str) -> Q:
+    return Q(**{f"{TAG_LIST}__contains": f" {tag} "})
