@@ -139,7 +139,7 @@ def _matching(posts: QuerySet[Post], plan: SearchPlan) -> QuerySet[Post]:
     backend = text_backend()
     if query.hashtags or query.excluded_hashtags:
         tags = Concat(Value(" "), Lower("hashtags"), Value(" "), output_field=CharField())
-        posts = posts.annotate(**{TAG_LIST: tags})
+        posts = posts.alias(**{TAG_LIST: tags})
     wanted: list[Q] = [_tagged(tag) for tag in query.hashtags]
     if query.terms:
         wanted.insert(0, backend.condition(query.terms, match_any=plan.match_any) or NOTHING)
