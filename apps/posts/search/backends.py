@@ -21,21 +21,20 @@ import operator
 import re
 from collections.abc import Sequence
 from functools import reduce
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.sql.compiler import SQLCompiler
 
-from apps.posts.models import Post
 from apps.posts.search import indexes
 from apps.posts.search.query import Term
 from apps.posts.search.stop_words import ENGLISH_STOP_WORDS
 
 # A word as SQLite's unicode61 tokenizer cuts them: letters and digits.
 _TOKEN = re.compile(r"[^\W_]+")
-_MESSAGE = f'"{Post._meta.db_table}"."message"'
 
 
 class TextBackend(Protocol):
@@ -54,8 +53,29 @@ def text_backend() -> TextBackend:
     return GlobTextSearch()
 
 
-def _boolean_sql(sql: str, params: list[str]) -> Q:
-    return Q(RawSQL(sql, params, output_field=BooleanField()))
+class _Condition(Func):
+    """A condition written in SQL around expressions Django compiles: ``{0}``, ``{1}`` ...
+    in ``sql`` stand for them, and ``{table}`` for the posts table. Unlike raw SQL naming
+    ``posts``, they keep the alias their query gives them (search nests the posts query
+    in another)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, sql: str, *expressions: Any) -> None:
+        super().__init__(*expressions)
+        self.sql = sql
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, *args: Any, **kwargs: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        pieces: list[str] = []
+        params: list[Any] = []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            pieces.append(sql)
+            params.extend(expression_params)
+        table = compiler.quote_name_unless_alias(compiler.query.base_table or "")
+        return self.sql.format(*pieces, table=table), tuple(params)
 
 
 def _tokens(term: Term) -> list[str]:
@@ -80,23 +100,28 @@ class PostgresTextSearch:
         self.config = config  # validated by MattermostConfig: safe to write into SQL
 
     def condition(self, terms: Sequence[Term], *, match_any: bool) -> Q | None:
-        queries = [self._tsquery(term) for term in terms]
-        parts = [query for query in queries if query is not None]
-        if not parts:
+        queries = [query for term in terms if (query := self._tsquery(term)) is not None]
+        if not queries:
             return None
-        joined = (" || " if match_any else " && ").join(sql for sql, _ in parts)
-        vector = f"to_tsvector('{self.config}'::regconfig, {_MESSAGE})"
-        return _boolean_sql(f"{vector} @@ ({joined})", [text for _, text in parts])
+        # {0} is the message; {1}, {2} ... the terms' texts.
+        calls = [
+            f"{function}('{self.config}'::regconfig, {{{number}}})"
+            for number, (function, _) in enumerate(queries, start=1)
+        ]
+        joined = (" || " if match_any else " && ").join(calls)
+        sql = f"to_tsvector('{self.config}'::regconfig, {{0}}) @@ ({joined})"
+        return Q(_Condition(sql, F("message"), *(Value(text) for _, text in queries)))
 
-    def _tsquery(self, term: Term) -> tuple[str, str] | None:
+    @staticmethod
+    def _tsquery(term: Term) -> tuple[str, str] | None:
+        """The function that makes the term's tsquery, and the text to give it."""
         if not term.prefix:
-            return f"phraseto_tsquery('{self.config}'::regconfig, %s)", term.text
+            return "phraseto_tsquery", term.text
         # to_tsquery syntax: each word quoted, in sequence, the last one open-ended.
         words = _TOKEN.findall(term.text)
         if not words:
             return None
-        text = " <-> ".join(f"'{word}'" for word in words) + ":*"
-        return f"to_tsquery('{self.config}'::regconfig, %s)", text
+        return "to_tsquery", " <-> ".join(f"'{word}'" for word in words) + ":*"
 
 
 class Fts5TextSearch:
@@ -109,11 +134,9 @@ class Fts5TextSearch:
         if not expressions:
             return None
         match = (" OR " if match_any else " AND ").join(expressions)
-        sql = (
-            f'"{Post._meta.db_table}".rowid IN '
-            f"(SELECT rowid FROM {indexes.FTS_TABLE} WHERE {indexes.FTS_TABLE} MATCH %s)"
-        )
-        return _boolean_sql(sql, [match])
+        fts = indexes.FTS_TABLE
+        sql = f"{{table}}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH {{0}})"
+        return Q(_Condition(sql, Value(match)))
 
     @staticmethod
     def _phrase(term: Term) -> str | None:
@@ -137,8 +160,10 @@ class GlobTextSearch:
         patterns = [pattern for term in terms if (pattern := self._pattern(term)) is not None]
         if not patterns:
             return None
-        glob = f"(' ' || lower({_MESSAGE}) || ' ') GLOB %s"
-        conditions = [_boolean_sql(glob, [pattern]) for pattern in patterns]
+        conditions = [
+            Q(_Condition("(' ' || lower({0}) || ' ') GLOB {1}", F("message"), Value(pattern)))
+            for pattern in patterns
+        ]
         return reduce(operator.or_ if match_any else operator.and_, conditions)
 
     @staticmethod
