@@ -285,6 +285,15 @@ class TestChecks:
         assert_error(search(client, token, body, team), 400, BODY_PARAM)
         assert_error(search(client, token, body), 400, BODY_PARAM)
 
+    def test_at_most_100_words_hashtags_and_filters(
+        self, client: Client, token: str, team: Team
+    ) -> None:
+        many = " ".join(f"w{index}" for index in range(50))
+        tags = " ".join(f"#tag{index}" for index in range(49))
+        assert search(client, token, {"terms": f"{many} {tags} from:bob"}, team).status_code == 200
+        response = search(client, token, {"terms": f"{many} {tags} from:bob -in:x"}, team)
+        assert_error(response, 400, BODY_PARAM)
+
     def test_other_methods_are_not_routes(self, client: Client, token: str, team: Team) -> None:
         response = client.get(f"/api/v4/teams/{team.id}/posts/search", **bearer(token))
         assert response.status_code == 405

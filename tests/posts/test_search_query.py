@@ -145,6 +145,11 @@ def test_empty_windows() -> None:
     assert not CreatedWindow(end=0).empty
 
 
+def test_size_counts_words_phrases_hashtags_and_user_and_channel_filters() -> None:
+    query = parse_query('a "b c" -d #e -#f from:g -from:h in:i -in:j on:2024-01-01 ext:k')
+    assert query.size == 9
+
+
 def test_plan() -> None:
     plan = plan_search("  on:2024-03-02 release ", match_any=True, time_zone_offset=3600)
     assert plan.query.terms == words("release")

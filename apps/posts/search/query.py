@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 FLAGS = ("from", "channel", "in", "before", "after", "on", "ext")
+# More words, phrases, hashtags and user or channel filters than this are refused: the
+# databases nest each one in the query, and thousands would overflow their parsers.
+MAX_PARTS = 100
 DAY_MS = 86_400_000
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
 
@@ -79,6 +82,21 @@ class ParsedQuery:
                 self.before_date,
             )
         )
+
+    @property
+    def size(self) -> int:
+        """How many words, phrases, hashtags and user and channel filters it holds."""
+        parts = (
+            self.terms,
+            self.excluded_terms,
+            self.hashtags,
+            self.excluded_hashtags,
+            self.from_users,
+            self.excluded_users,
+            self.in_channels,
+            self.excluded_channels,
+        )
+        return sum(len(part) for part in parts)
 
 
 @dataclass(frozen=True)

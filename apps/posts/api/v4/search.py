@@ -24,7 +24,7 @@ from apps.core.errors import AppError, invalid_body_param
 from apps.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from apps.core.views import MattermostView, session_user, url_id
 from apps.posts.api.v4.post_lists import posts_in_order_json
-from apps.posts.search.query import plan_search
+from apps.posts.search.query import MAX_PARTS, plan_search
 from apps.posts.search.selectors import posts_search
 from apps.teams.permissions import require_team_permission
 
@@ -129,6 +129,8 @@ def search_response(actor: User, request: Request, team_id: str | None) -> Respo
         match_any=params.is_or_search,
         time_zone_offset=params.time_zone_offset,
     )
+    if plan.query.size > MAX_PARTS:
+        raise invalid_body_param("terms", f"at most {MAX_PARTS} words, hashtags and filters")
     posts = posts_search(
         user=actor,
         plan=plan,
