@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from apps.accounts.models import User
@@ -166,9 +167,13 @@ CASES = [
     Case("release -staging", {"p4", "p8", "p16"}),
     Case('release -"new release"', {"p4", "p8", "p16"}),
     Case("in:ops -release", {"p2", "p6", "p7", "p15"}),
+    Case("meeting invoices -customers", {"p6"}, match_any=True),
+    Case("docs #incident -cache", {"p4"}, match_any=True),
     # stop words
     Case("the", set()),
     Case("the deploying", {"p1", "p2"}, stems=True),
+    Case("the -staging in:ops", {"p2", "p6", "p7", "p15", "p16"}),  # as "-staging in:ops"
+    Case("release -the", RELEASE),
     # who and where
     Case("from:bob release", {"p4"}),
     Case("-from:alice release", {"p4", "p16"}),
@@ -322,3 +327,11 @@ class TestIndexes:
             author=corpus.alice, channel=corpus.posts["p1"].channel, message="Unindexed again"
         )
         assert run(corpus, Case("unindexed", set())) == {"p17", "p18"}
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+    def test_migrate_checks_the_triggers(self, corpus: Corpus) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER posts_fts_update")
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+        Post.objects.filter(pk=corpus.posts["p6"].id).update(message="Rescheduled")
+        assert run(corpus, Case("rescheduled", set())) == {"p6"}

@@ -18,11 +18,10 @@ from apps.channels.services import direct_channel_name, group_channel_name
 from apps.core.pagination import Page
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import page_with_thread_counts, readable_channel_ids
-from apps.posts.search.backends import text_backend
+from apps.posts.search.backends import NOTHING, text_backend
 from apps.posts.search.query import CreatedWindow, ParsedQuery, SearchPlan
 from apps.posts.validators import SYSTEM_TYPE_PREFIX
 
-NOTHING = Q(pk__in=[])
 TAG_LIST = "tag_list"
 
 
@@ -153,14 +152,19 @@ def _matching(posts: QuerySet[Post], plan: SearchPlan) -> QuerySet[Post]:
         tags = Concat(Value(" "), Lower("hashtags"), Value(" "), output_field=CharField())
         posts = posts.alias(**{TAG_LIST: tags})
     wanted: list[Q] = [_tagged(tag) for tag in query.hashtags]
+    # The excluded words go into the words' own index query, unless "any of" the words
+    # or hashtags is asked for: a hashtag alone must not let an excluded word through.
+    together = bool(query.terms) and not (plan.match_any and query.hashtags)
     if query.terms:
-        wanted.insert(0, backend.condition(query.terms, match_any=plan.match_any) or NOTHING)
+        excluded = query.excluded_terms if together else ()
+        text = backend.condition(query.terms, match_any=plan.match_any, excluded=excluded)
+        wanted.insert(0, text or NOTHING)
     if wanted:
         posts = posts.filter(reduce(operator.or_ if plan.match_any else operator.and_, wanted))
-    if query.excluded_terms:
-        excluded = backend.condition(query.excluded_terms, match_any=True)
-        if excluded is not None:
-            posts = posts.exclude(excluded)
+    if query.excluded_terms and not together:
+        without = backend.condition((), match_any=False, excluded=query.excluded_terms)
+        if without is not None:
+            posts = posts.filter(without)
     for tag in query.excluded_hashtags:
         posts = posts.exclude(_tagged(tag))
     return posts
