@@ -335,3 +335,14 @@ class TestIndexes:
         emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
         Post.objects.filter(pk=corpus.posts["p6"].id).update(message="Rescheduled")
         assert run(corpus, Case("rescheduled", set())) == {"p6"}
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+    def test_without_fts5_search_falls_back_to_glob(
+        self, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        indexes.drop(connection)
+        monkeypatch.setattr(indexes, "fts5_available", lambda connection: False)
+        indexes.create(connection)
+        assert not indexes.sqlite_fts_ready(connection)
+        assert isinstance(backends.text_backend(), backends.GlobTextSearch)
+        assert run(corpus, Case("release", set())) == RELEASE

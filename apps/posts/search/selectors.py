@@ -39,31 +39,18 @@ def posts_search(
     query = plan.query
     if not query.searchable or plan.created.empty:
         return []
-    if team_id:
-        channels = channels_of_user_in_team(
-            user_id=user.id, team_id=team_id, include_deleted=include_deleted_channels
-        )
-    else:
-        channels = channels_of_user(user_id=user.id, include_deleted=include_deleted_channels)
-    readable = readable_channel_ids(user, channels)
-    channels = [channel for channel in channels if channel.id in readable]
     user_ids = _user_ids_named(query)
+    channels = _readable_channels(user, team_id, include_deleted=include_deleted_channels)
     channel_ids = _channel_scope(channels, query, user_ids, user.id)
     if not channel_ids:
         return []
     posts = Post.objects.filter(channel_id__in=sorted(channel_ids), delete_at=0).exclude(
         type__startswith=SYSTEM_TYPE_PREFIX
     )
-    if query.from_users:
-        authors = {user_ids[name] for name in query.from_users if name in user_ids}
-        if not authors:
-            return []
-        posts = posts.filter(user_id__in=sorted(authors))
-    excluded_authors = {user_ids[name] for name in query.excluded_users if name in user_ids}
-    if excluded_authors:
-        posts = posts.exclude(user_id__in=sorted(excluded_authors))
-    posts = _created_in(posts, plan.created)
-    return _newest_first(_matching(posts, plan), page)
+    by_authors = _by_authors(posts, query, user_ids)
+    if by_authors is None:
+        return []
+    return _newest_first(_matching(_created_in(by_authors, plan.created), plan), page)
 
 
 NEWEST_FIRST = ("-create_at", "-id")
@@ -80,6 +67,19 @@ def _newest_first(posts: QuerySet[Post], page: Page) -> list[Post]:
 
 
 # Who and where
+
+
+def _readable_channels(user: User, team_id: str | None, *, include_deleted: bool) -> list[Channel]:
+    """The channels searched: those ``user`` belongs to (in the team, with their direct
+    and group messages; or in every team) and may read."""
+    if team_id:
+        channels = channels_of_user_in_team(
+            user_id=user.id, team_id=team_id, include_deleted=include_deleted
+        )
+    else:
+        channels = channels_of_user(user_id=user.id, include_deleted=include_deleted)
+    readable = readable_channel_ids(user, channels)
+    return [channel for channel in channels if channel.id in readable]
 
 
 def _user_ids_named(query: ParsedQuery) -> dict[str, str]:
@@ -127,6 +127,22 @@ def _channels_named(
         else:
             names.update((group_channel_name(others), group_channel_name([*others, me])))
     return {channel.id for channel in channels if channel.name in names}
+
+
+def _by_authors(
+    posts: QuerySet[Post], query: ParsedQuery, user_ids: dict[str, str]
+) -> QuerySet[Post] | None:
+    """``posts`` narrowed by ``from:`` and ``-from:``; None when ``from:`` names nobody
+    who exists."""
+    if query.from_users:
+        authors = {user_ids[name] for name in query.from_users if name in user_ids}
+        if not authors:
+            return None
+        posts = posts.filter(user_id__in=sorted(authors))
+    excluded = {user_ids[name] for name in query.excluded_users if name in user_ids}
+    if excluded:
+        posts = posts.exclude(user_id__in=sorted(excluded))
+    return posts
 
 
 # When and what
