@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH ?= channel_posts
 
 .PHONY: run test lint fmt migrate pin clean bench
 
@@ -44,10 +45,11 @@ fmt: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Time reading a channel of 100k posts (see bench/README.md); BENCH_ARGS="--posts 20000".
+## Time reading a channel of 100k posts (see bench/README.md); BENCH_ARGS="--posts 20000",
+## BENCH=search_posts to time searching it instead.
 bench: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python bench/channel_posts.py $(BENCH_ARGS)
+	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
 
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate

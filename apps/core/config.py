@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,12 @@ FILE_DRIVERS = (FILE_DRIVER_LOCAL, FILE_DRIVER_S3)
 AWS_S3_ENDPOINT = "s3.amazonaws.com"
 # The Mattermost release whose /api/v1 this server reproduces; v1 ETags start with it.
 V1_SERVER_VERSION = "1.4.0"
+
+
+# A PostgreSQL text search configuration name, optionally schema-qualified. It is written
+# into SQL (the expression index and the queries must spell the same constant), so only
+# plain identifiers pass.
+TEXT_SEARCH_CONFIG = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?")
 
 
 def _setting(env: str, default: Any, doc: str, *, secret: bool = False) -> Any:
@@ -229,6 +236,16 @@ class MattermostConfig:
         False,
         "Let anyone sign up without an invitation.",
     )
+    enable_post_search: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEPOSTSEARCH",
+        True,
+        "Allow searching posts (off: the search routes answer 501).",
+    )
+    default_text_search_config: str = _setting(
+        "MM_SQLSETTINGS_DEFAULTTEXTSEARCHCONFIG",
+        "english",
+        "PostgreSQL text search configuration post search stems and indexes with.",
+    )
     rate_limit_enable: bool = _setting(
         "MM_RATELIMITSETTINGS_ENABLE", False, "Turn API rate limiting on."
     )
@@ -272,6 +289,11 @@ class MattermostConfig:
             raise ConfigError("MM_RATELIMITSETTINGS_MAXBURST must not be negative")
         if self.password_minimum_length < 5:
             raise ConfigError("MM_PASSWORDSETTINGS_MINIMUMLENGTH must be at least 5")
+        if not TEXT_SEARCH_CONFIG.fullmatch(self.default_text_search_config):
+            raise ConfigError(
+                "MM_SQLSETTINGS_DEFAULTTEXTSEARCHCONFIG must name a text search configuration, "
+                "e.g. english or public.my_config"
+            )
         if min(self.maximum_payload_size_bytes, self.maximum_url_length, self.max_file_size) < 1:
             raise ConfigError("payload, URL and file size limits must be positive")
         if self.file_driver_name not in FILE_DRIVERS:

@@ -29,9 +29,17 @@ class Page:
     def offset(self) -> int:
         return self.page * self.per_page
 
+    @property
+    def empty(self) -> bool:
+        """Whether the page holds no rows whatever the query: ``per_page`` 0, or an offset
+        beyond any table."""
+        return self.per_page == 0 or self.offset >= _MAX_OFFSET
+
     def of(self, queryset: QuerySet[M]) -> list[M]:
         """This page's rows of ``queryset`` (which must be ordered), in one query."""
-        return _rows(queryset, self.offset, self.per_page)
+        if self.empty:
+            return []
+        return list(queryset[self.offset : self.offset + self.per_page])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.models import Preference, User
 from apps.channels.models import CHANNEL_OPEN, Channel, ChannelMember
@@ -113,7 +113,7 @@ def posts_with_channels(post_ids: Iterable[str]) -> list[Post]:
 # Pinned and flagged posts
 
 
-def _with_thread_reply_count(posts: Any) -> Any:
+def _with_thread_reply_count(posts: QuerySet[Post]) -> QuerySet[Post]:
     """A reply carries its thread's count, as the root does (Mattermost's lists do)."""
     root_count = Post.objects.filter(pk=OuterRef("root_id")).values("reply_count")[:1]
     return posts.annotate(thread_reply_count=Subquery(root_count))
@@ -127,6 +127,12 @@ def _thread_counts_applied(posts: list[Post]) -> list[Post]:
     return posts
 
 
+def page_with_thread_counts(posts: QuerySet[Post], page: Page) -> list[Post]:
+    """One page of the ordered ``posts``, each reply carrying its thread's reply count,
+    in one query."""
+    return _thread_counts_applied(page.of(_with_thread_reply_count(posts)))
+
+
 def pinned_posts(channel_id: str) -> list[Post]:
     """The channel's live pinned posts, oldest first (Mattermost's order), in one query."""
     posts = Post.objects.filter(channel_id=channel_id, is_pinned=True, delete_at=0)
@@ -135,14 +141,17 @@ def pinned_posts(channel_id: str) -> list[Post]:
 
 def flagged_posts(*, user_id: str, channel_id: str, team_id: str, page: Page) -> list[Post]:
     """One page of the live posts the user has flagged (preferences of category
-    ``flagged_post`` named by post id), newest first, with their channels loaded. A
-    channel filter wins over a team filter; a team filter keeps direct and group
-    messages, which belong to no team."""
+    ``flagged_post`` named by post id) in channels they still belong to, newest first,
+    with their channels loaded. A channel filter wins over a team filter; a team filter
+    keeps direct and group messages, which belong to no team."""
     flagged = Preference.objects.filter(user_id=user_id, category=FLAGGED_POST_CATEGORY)
-    posts = Post.objects.filter(pk__in=flagged.values("name"), delete_at=0)
+    member_of = ChannelMember.objects.filter(user_id=user_id).values("channel_id")
+    posts = Post.objects.filter(
+        pk__in=flagged.values("name"), channel_id__in=member_of, delete_at=0
+    )
     if channel_id:
         posts = posts.filter(channel_id=channel_id)
     elif team_id:
         posts = posts.filter(Q(channel__team_id=team_id) | Q(channel__team__isnull=True))
-    posts = _with_thread_reply_count(posts.select_related("channel")).order_by("-create_at", "id")
-    return _thread_counts_applied(page.of(posts))
+    ordered = posts.select_related("channel").order_by("-create_at", "id")
+    return page_with_thread_counts(ordered, page)

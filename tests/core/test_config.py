@@ -40,11 +40,20 @@ def test_environment_overrides() -> None:
         {"MM_RATELIMITSETTINGS_PERSEC": "ten"},
         {"MM_RATELIMITSETTINGS_PERSEC": "0"},
         {"MM_RATELIMITSETTINGS_MAXBURST": "-1"},
+        # written into SQL, so only a plain (schema-qualified) name passes
+        {"MM_SQLSETTINGS_DEFAULTTEXTSEARCHCONFIG": "english'); DROP TABLE posts; --"},
+        {"MM_SQLSETTINGS_DEFAULTTEXTSEARCHCONFIG": ""},
     ],
 )
 def test_bad_values_are_refused_at_start(env: dict[str, str]) -> None:
     with pytest.raises(ConfigError):
         MattermostConfig.from_environ(env)
+
+
+def test_text_search_config_may_be_schema_qualified() -> None:
+    env = {"MM_SQLSETTINGS_DEFAULTTEXTSEARCHCONFIG": "public.chat_english"}
+    assert MattermostConfig.from_environ(env).default_text_search_config == "public.chat_english"
+    assert MattermostConfig.from_environ({}).default_text_search_config == "english"
 
 
 def test_readme_documents_every_setting() -> None:

@@ -282,6 +282,23 @@ class TestFlaggedPosts:
         assert body["order"] == []
         assert body["posts"] == {}
 
+    def test_leaves_out_public_channels_the_user_left(
+        self, client: Client, bob: str, user: User, other_user: User, square: Channel
+    ) -> None:
+        # Bob may still read the public channel, but like Mattermost the list keeps
+        # only the channels he belongs to, as search does.
+        assert square.team is not None
+        lounge = channel_create(
+            team=square.team, creator=user, name="lounge", display_name="Lounge", type="O"
+        )
+        channel_member_add(channel=lounge, user=other_user)
+        post = post_create(author=user, channel=lounge, message="saved for later")
+        flag(other_user, post)
+        assert call(client, "get", "/users/me/posts/flagged", bob).json()["order"] == [post.id]
+        channel_member_remove(channel=lounge, user=other_user)
+        assert call(client, "get", f"/channels/{lounge.id}/posts", bob).status_code == 200
+        assert call(client, "get", "/users/me/posts/flagged", bob).json()["order"] == []
+
     def test_channel_team_and_page_filters(
         self, client: Client, bob: str, user: User, other_user: User, square: Channel
     ) -> None:

@@ -3,8 +3,6 @@ posts, and a user's flagged posts (named by their ``flagged_post`` preferences).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,42 +13,18 @@ from apps.accounts.permissions import require_self_or_permission
 from apps.channels.api.v4.access import can_read
 from apps.channels.permissions import has_channel_permission
 from apps.core.errors import permission_denied
-from apps.core.etag import etag_response, make_etag
+from apps.core.etag import etag_response
 from apps.core.pagination import page_from
 from apps.core.views import STATUS_OK, MattermostView, session_user, url_id, url_user_id
+from apps.posts.api.v4.post_lists import post_list_etag, posts_in_order_json
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import (
     READ_CONTENT,
     flagged_posts,
     pinned_posts,
-    reactions_for_posts,
     readable_channel_ids,
 )
 from apps.posts.services.pins import post_set_pinned
-from apps.posts.wire import post_fields
-
-
-def post_list(posts: list[Post]) -> dict[str, Any]:
-    """Mattermost's PostList of ``posts`` in the given order, each with its reactions in
-    ``metadata`` (one query for all of them)."""
-    reactions = reactions_for_posts(post.id for post in posts if post.has_reactions)
-    return {
-        "order": [post.id for post in posts],
-        "posts": {post.id: post_fields(post, reactions=reactions.get(post.id)) for post in posts},
-        "next_post_id": "",
-        "prev_post_id": "",
-        "first_inaccessible_post_time": 0,
-    }
-
-
-def post_list_etag(posts: list[Post]) -> str:
-    """``PostList.Etag()``: the first post of the order, then the most recently changed
-    post (the greater id on a tie) and its ``update_at``; ``.0.0`` for an empty list."""
-    latest_id, latest_at = "0", 0
-    for post in posts:
-        if post.update_at > latest_at or (post.update_at == latest_at and post.id > latest_id):
-            latest_id, latest_at = post.id, post.update_at
-    return make_etag(posts[0].id if posts else "", latest_id, latest_at)
 
 
 class PinView(MattermostView):
@@ -90,7 +64,8 @@ class PinnedPostsView(MattermostView):
         if not has_channel_permission(actor, channel_id, "read_channel"):
             raise permission_denied(actor.id, "read_channel")
         posts = pinned_posts(channel_id)
-        return etag_response(request, post_list_etag(posts), lambda: post_list(posts))
+        etag = post_list_etag([post.id for post in posts], {post.id: post for post in posts})
+        return etag_response(request, etag, lambda: posts_in_order_json(posts))
 
 
 class FlaggedPostsView(MattermostView):
@@ -119,7 +94,7 @@ class FlaggedPostsView(MattermostView):
             page=page_from(request),
         )
         readable = readable_channel_ids(actor, [post.channel for post in posts])
-        return Response(post_list([post for post in posts if post.channel_id in readable]))
+        return Response(posts_in_order_json([p for p in posts if p.channel_id in readable]))
 
 
 urlpatterns: list[URLPattern] = [

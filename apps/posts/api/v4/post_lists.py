@@ -126,6 +126,11 @@ def post_list_json(
     return body
 
 
+def posts_in_order_json(posts: list[Post]) -> dict[str, Any]:
+    """The ``PostList`` of exactly ``posts``, in the given order (no threads added)."""
+    return post_list_json([post.id for post in posts], {post.id: post for post in posts})
+
+
 def reactions_of_reacted(posts: Iterable[Post]) -> ReactionsById:
     """``metadata.reactions`` for the posts that have any: one query, none when no post
     has reactions."""

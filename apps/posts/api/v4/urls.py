@@ -1,8 +1,10 @@
-from apps.posts.api.v4 import files, pins_flags, post_lists, posts, reactions, threads
+from apps.posts.api.v4 import files, pins_flags, post_lists, posts, reactions, search, threads
 
-# post_lists first: its posts/ids must win over posts/<post_id> in posts.
+# post_lists first and search next: their posts/ids and posts/search must win over
+# posts/<post_id> in posts.
 urlpatterns = [
     *post_lists.urlpatterns,
+    *search.urlpatterns,
     *posts.urlpatterns,
     *reactions.urlpatterns,
     *pins_flags.urlpatterns,
