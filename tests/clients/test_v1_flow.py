@@ -1,7 +1,7 @@
 """The recorded Mattermost 1.4.0 session (71 calls against the real server), replayed
 against ours in the same order. Ids and times differ; statuses, key sets and the values a
 client relies on must match. Where our server answers differently on purpose (users are
-global here; logout ends the session at once; post search and the 1.x reserved team
+global here; logout ends the session at once; the 1.x reserved team
 names), the step says so and checks our answer instead."""
 
 from __future__ import annotations
@@ -468,8 +468,10 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
     assert (edited["message"], edited["hashtags"]) == ("hello edited", "")
     assert edited["update_at"] > root["update_at"]
 
-    # GET posts/search?terms= : post search is not served yet (an unknown route)
-    assert_v1_not_found_page(api.get("posts/search?terms=reply"))
+    # GET posts/search?terms= : the reply matches, no thread around it, never cached
+    searched = api.get("posts/search?terms=reply")
+    assert searched["Cache-Control"] == "no-cache, no-store, must-revalidate"
+    assert_post_list(ok(searched), [reply["id"]], {reply["id"]})
 
     # delete post; update_last_viewed_at
     assert ok(api.post(f"channels/{dev['id']}/post/{reply['id']}/delete")) == {"id": reply["id"]}

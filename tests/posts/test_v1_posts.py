@@ -277,9 +277,6 @@ class TestThreads:
         hidden = post_create(author=user, channel=secret, message="s")
         assert_v1_error(v1_bob.get(f"posts/{hidden.id}"), 403)
 
-    def test_search_is_not_served_yet(self, v1: V1Api) -> None:
-        assert_v1_not_found_page(v1.get("posts/search?terms=x"))
-
 
 class TestDelete:
     def test_the_author_deletes_a_thread(

@@ -238,12 +238,6 @@ class TestThreads:
         assert_error(v3.api(None).get(f"{team}/{history.r1.id}"), 401, NO_SESSION)
         assert_error(v3.api("carol").get(f"{team}/{history.r1.id}"), 403, FORBIDDEN)
 
-    @pytest.mark.parametrize("method", ["get", "post"])
-    def test_search_is_not_taken_for_a_post_id(self, v3: V3World, method: str) -> None:
-        response = getattr(v3.api("bob"), method)(f"/teams/{v3.team.id}/posts/search")
-        assert response.status_code == 404
-        assert response["Content-Type"] == "text/plain; charset=utf-8"
-
     def test_a_permalink_joins_the_public_channel(self, v3: V3World) -> None:
         news = channel_create(
             team=v3.team, creator=v3.alice, name="news", display_name="N", type="O"

@@ -7,6 +7,7 @@ import operator
 from collections.abc import Iterable
 from functools import reduce
 
+from django.conf import settings
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 
@@ -15,14 +16,53 @@ from apps.accounts.selectors import users_by_usernames
 from apps.channels.models import Channel
 from apps.channels.selectors import channels_of_user, channels_of_user_in_team
 from apps.channels.services import direct_channel_name, group_channel_name
+from apps.core.errors import AppError, invalid_body_param
 from apps.core.pagination import Page
 from apps.posts.models import Post
 from apps.posts.reaction_selectors import page_with_thread_counts, readable_channel_ids
 from apps.posts.search.backends import NOTHING, text_backend
-from apps.posts.search.query import CreatedWindow, ParsedQuery, SearchPlan
+from apps.posts.search.query import (
+    MAX_PARTS,
+    CreatedWindow,
+    ParsedQuery,
+    SearchPlan,
+    plan_search,
+)
 from apps.posts.validators import SYSTEM_TYPE_PREFIX
 
 TAG_LIST = "tag_list"
+
+
+# The legacy APIs had no paging for search: their servers sent at most this many posts.
+LEGACY_SEARCH_LIMIT = 100
+
+
+def posts_search_terms(
+    *,
+    user: User,
+    terms: str,
+    team_id: str | None,
+    page: Page,
+    match_any: bool = False,
+    time_zone_offset: int = 0,
+    include_deleted_channels: bool = False,
+) -> list[Post]:
+    """``posts_search`` for the text a user typed, with the checks every API face shares:
+    search must be switched on (501) and the query of a bounded size (400)."""
+    if not settings.MATTERMOST.enable_post_search:
+        raise AppError(
+            "store.sql_post.search.disabled", "Post search is turned off on this server.", 501
+        )
+    plan = plan_search(terms, match_any=match_any, time_zone_offset=time_zone_offset)
+    if plan.query.size > MAX_PARTS:
+        raise invalid_body_param("terms", f"at most {MAX_PARTS} words, hashtags and filters")
+    return posts_search(
+        user=user,
+        plan=plan,
+        team_id=team_id,
+        include_deleted_channels=include_deleted_channels,
+        page=page,
+    )
 
 
 def posts_search(

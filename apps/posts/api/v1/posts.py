@@ -3,7 +3,7 @@ offset, its changes since a time, the posts before or after one, a thread, and d
 
 A channel's posts are for its members, in the session's team (else 403, as 1.x refused).
 Every list is 1.x's ``PostList``, with the whole thread of each reply in it. Post search
-(``/posts/search``) is not served yet.
+is in ``search``.
 """
 
 from __future__ import annotations
@@ -288,6 +288,5 @@ urlpatterns: list[URLPattern] = [
         PostsAfterView.as_view(),
         name="posts-after",
     ),
-    # posts/search is left to the search route (not served yet): it is no post id.
-    re_path(rf"^posts/(?P<post_id>(?!search$){ID})$", PostView.as_view(), name="post"),
+    re_path(rf"^posts/(?P<post_id>{ID})$", PostView.as_view(), name="post"),
 ]

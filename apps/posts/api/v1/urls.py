@@ -1,5 +1,6 @@
 from django.urls import URLPattern
 
-from apps.posts.api.v1 import posts
+from apps.posts.api.v1 import posts, search
 
-urlpatterns: list[URLPattern] = [*posts.urlpatterns]
+# search first: posts/search is no post id.
+urlpatterns: list[URLPattern] = [*search.urlpatterns, *posts.urlpatterns]

@@ -5,7 +5,7 @@ flagged posts. Every list costs the same queries however many posts it holds."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -242,11 +242,6 @@ urlpatterns: list[URLPattern] = [
         FlaggedPostsView.as_view(),
         name="posts-flagged",
     ),
-    # "search" (its route is not built yet) must stay an unknown route, not a post id.
-    re_path(
-        r"^teams/(?P<team_id>[A-Za-z0-9]+)/posts/(?P<post_id>(?!search$)[A-Za-z0-9]+)$",
-        TeamPostView.as_view(),
-        name="team-post",
-    ),
+    path(f"{TEAM}/posts/<v3id:post_id>", TeamPostView.as_view(), name="team-post"),
     path(f"{TEAM}/pltmp/<v3id:post_id>", PermalinkView.as_view(), name="permalink"),
 ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,8 +23,7 @@ from apps.core.errors import AppError, invalid_body_param
 from apps.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 from apps.core.views import MattermostView, session_user, url_id
 from apps.posts.api.v4.post_lists import posts_in_order_json
-from apps.posts.search.query import MAX_PARTS, plan_search
-from apps.posts.search.selectors import posts_search
+from apps.posts.search.selectors import posts_search_terms
 from apps.teams.permissions import require_team_permission
 
 # Search results must never come from a cache: Mattermost sends this on every answer.
@@ -120,23 +118,14 @@ def _field(data: dict[str, Any], name: str, kind: type[T], default: T) -> T:
 
 def search_response(actor: User, request: Request, team_id: str | None) -> Response:
     params = search_request(request)
-    if not settings.MATTERMOST.enable_post_search:
-        raise AppError(
-            "store.sql_post.search.disabled", "Post search is turned off on this server.", 501
-        )
-    plan = plan_search(
-        params.terms,
+    posts = posts_search_terms(
+        user=actor,
+        terms=params.terms,
+        team_id=team_id,
+        page=params.page,
         match_any=params.is_or_search,
         time_zone_offset=params.time_zone_offset,
-    )
-    if plan.query.size > MAX_PARTS:
-        raise invalid_body_param("terms", f"at most {MAX_PARTS} words, hashtags and filters")
-    posts = posts_search(
-        user=actor,
-        plan=plan,
-        team_id=team_id,
         include_deleted_channels=params.include_deleted_channels,
-        page=params.page,
     )
     body = posts_in_order_json(posts)
     # Search term highlights; only Mattermost's search engines (Elasticsearch, Bleve)
