@@ -34,7 +34,7 @@ from apps.channels.models import CHANNEL_DIRECT, ChannelMember
 from apps.core.cache import hot_cache
 from apps.core.errors import AppError
 from apps.core.ids import is_valid_id
-from apps.core.pagination import Rows
+from apps.core.pagination import Page
 from apps.teams.models import TeamMember
 
 
@@ -173,7 +173,7 @@ STATUS_ORDER = Case(
 
 
 def users_page(
-    *, page: Rows, scope: UserScope, active: bool, inactive: bool, role: str, sort: str = ""
+    *, page: Page, scope: UserScope, active: bool, inactive: bool, role: str, sort: str = ""
 ) -> list[User]:
     users = scoped_users(scope)
     if active:

@@ -31,9 +31,9 @@ class Page:
 
     @property
     def empty(self) -> bool:
-        """Whether the page holds no rows whatever the query: ``per_page`` 0, or an offset
+        """Whether the page holds no rows whatever the query: ``per_page`` 0 (or less), or an offset
         beyond any table."""
-        return self.per_page == 0 or self.offset >= _MAX_OFFSET
+        return self.per_page <= 0 or self.offset >= _MAX_OFFSET
 
     def of(self, queryset: QuerySet[M]) -> list[M]:
         """This page's rows of ``queryset`` (which must be ordered), in one query."""
@@ -43,31 +43,9 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Window:
-    """Rows counted from an offset, as the legacy ``{offset}/{limit}`` URLs name them (the
-    offset counts rows, not pages)."""
-
-    offset: int
-    limit: int
-
-    def of(self, queryset: QuerySet[M]) -> list[M]:
-        return _rows(queryset, self.offset, self.limit)
-
-
-# What the list selectors accept: a page of the current API or a legacy window of rows.
-Rows = Page | Window
-
-
-def _rows(queryset: QuerySet[M], offset: int, limit: int) -> list[M]:
-    if limit <= 0 or offset >= _MAX_OFFSET:
-        return []
-    return list(queryset[offset : offset + limit])
-
-
-@dataclass(frozen=True)
-class RowWindow(Page):
-    """``per_page`` rows starting at row ``start``: API v3 counts its offsets in rows,
-    not in pages."""
+class OffsetPage(Page):
+    """``per_page`` rows from row ``start``: the legacy APIs' ``{offset}/{limit}`` URLs
+    count their offsets in rows, not in pages."""
 
     start: int = 0
 
@@ -77,19 +55,9 @@ class RowWindow(Page):
 
 
 def rows_from(offset: int, limit: int) -> Page:
-    """The window of an API v3 ``{offset}/{limit}`` URL, the limit clamped like v4's."""
-    return RowWindow(per_page=min(limit, MAX_PER_PAGE), start=offset)
-
-
-@dataclass(frozen=True)
-class OffsetPage(Page):
-    """``per_page`` rows from row ``start``: API v1 paged by offset, not by page number."""
-
-    start: int = 0
-
-    @property
-    def offset(self) -> int:
-        return self.start
+    """The rows of an API v3 ``{offset}/{limit}`` post or channel URL, the limit clamped
+    like v4's."""
+    return OffsetPage(per_page=min(limit, MAX_PER_PAGE), start=offset)
 
 
 def _integer(raw: str | None) -> int | None:

@@ -9,7 +9,7 @@ from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, 
 from django.db.models.functions import Greatest
 
 from apps.channels.models import ChannelMember
-from apps.core.pagination import Rows
+from apps.core.pagination import Page
 from apps.teams.models import Team, TeamMember
 
 
@@ -138,7 +138,7 @@ def team_membership_get(*, team_id: str, user_id: str) -> TeamMember | None:
 
 
 def team_members_page(
-    *, team_id: str, page: Rows, sort: str = "", exclude_deleted_users: bool = False
+    *, team_id: str, page: Page, sort: str = "", exclude_deleted_users: bool = False
 ) -> list[TeamMember]:
     """One page of a team's current members, by user id or (``sort="Username"``) by
     username; ``exclude_deleted_users`` leaves out deactivated accounts."""

@@ -21,7 +21,7 @@ from apps.core.api.v3.params import (
     window,
 )
 from apps.core.errors import AppError
-from apps.core.pagination import Window
+from apps.core.pagination import OffsetPage
 
 FIELDS = {"name": TEXT, "open": FLAG, "count": NUMBER, "props": STRING_MAP}
 
@@ -64,8 +64,8 @@ def test_struct_body_refuses_a_wrong_type_as_the_invalid_parameter(body: object)
 
 
 def test_window_counts_rows_and_clamps_the_limit() -> None:
-    assert window(5, 10) == Window(offset=5, limit=10)
-    assert window(0, 10**6) == Window(offset=0, limit=MAX_WINDOW)
+    assert window(5, 10) == OffsetPage(per_page=10, start=5)
+    assert window(0, 10**6) == OffsetPage(per_page=MAX_WINDOW, start=0)
 
 
 @pytest.mark.parametrize(("offset", "limit", "name"), [(2**63, 1, "offset"), (0, 2**63, "limit")])

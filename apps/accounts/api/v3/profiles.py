@@ -38,13 +38,13 @@ from apps.core.api.v3.params import (
 from apps.core.errors import AppError
 from apps.core.etag import etag_response
 from apps.core.ids import is_valid_id
-from apps.core.pagination import Window
+from apps.core.pagination import OffsetPage, Page
 from apps.core.views import session_user, url_id
 
 MAP_RESPONSE = {200: OpenApiTypes.OBJECT, 304: None}
 
 
-def _users_window(scope: UserScope, rows: Window) -> list[User]:
+def _users_window(scope: UserScope, rows: Page) -> list[User]:
     """Users of ``scope`` (deactivated ones too) by username, in this window."""
     return selectors.users_page(page=rows, scope=scope, active=False, inactive=False, role="")
 
@@ -123,7 +123,7 @@ class TeamProfilesView(V3View):
     @extend_schema(operation_id="v3GetTeamProfilesClassic", responses=MAP_RESPONSE)
     def get(self, request: Request, team_id: str) -> Response:
         team_id = require_team_in_url(request, team_id)
-        users = _users_window(UserScope(in_team=team_id), Window(0, MAX_WINDOW))
+        users = _users_window(UserScope(in_team=team_id), OffsetPage(per_page=MAX_WINDOW))
         return Response(profile_map_json(users, session_user(request)))
 
 

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from apps.core.api.v3.base import invalid_param
 from apps.core.config import V3_SERVER_VERSION
 from apps.core.etag import make_etag
-from apps.core.pagination import Window
+from apps.core.pagination import OffsetPage, Page
 
 # The most rows one {offset}/{limit} request returns.
 MAX_WINDOW = 1000
@@ -79,13 +79,13 @@ def string_list(request: Request, name: str) -> list[str]:
     return data
 
 
-def window(offset: int, limit: int) -> Window:
+def window(offset: int, limit: int) -> Page:
     """The rows an ``{offset}/{limit}`` URL asks for."""
     if offset > MAX_URL_NUMBER:
         raise invalid_param("offset")
     if limit > MAX_URL_NUMBER:
         raise invalid_param("limit")
-    return Window(offset=offset, limit=min(limit, MAX_WINDOW))
+    return OffsetPage(per_page=min(limit, MAX_WINDOW), start=offset)
 
 
 def go_map(values: Mapping[str, V]) -> dict[str, V]:

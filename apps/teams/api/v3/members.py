@@ -15,7 +15,7 @@ from apps.core.api.v3.params import MAX_WINDOW, go_map, string_list, window
 from apps.core.errors import AppError
 from apps.core.ids import is_valid_id
 from apps.core.membership import role_names_well_formed
-from apps.core.pagination import Rows, Window
+from apps.core.pagination import OffsetPage, Page
 from apps.core.views import session_user, url_id
 from apps.teams import selectors, services
 from apps.teams.api.v3.teams import team_or_404
@@ -40,7 +40,7 @@ def user_or_404(actor: User, user_id: str) -> User:
     return user
 
 
-def members_response(team_id: str, rows: Rows) -> Response:
+def members_response(team_id: str, rows: Page) -> Response:
     members = selectors.team_members_page(team_id=team_id, page=rows)
     return Response([team_member_json(member) for member in members])
 
@@ -61,7 +61,7 @@ class TeamMembersClassicView(V3View):
     @extend_schema(operation_id="v3GetTeamMembersClassic", responses=LIST)
     def get(self, request: Request, team_id: str) -> Response:
         team_id = require_team_in_url(request, team_id)
-        return members_response(team_id, Window(0, MAX_WINDOW))
+        return members_response(team_id, OffsetPage(per_page=MAX_WINDOW))
 
 
 class TeamMembersByIdsView(V3View):
