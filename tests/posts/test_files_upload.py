@@ -152,14 +152,13 @@ def test_a_form_without_files_uploads_nothing(
     assert response.json() == {"file_infos": [], "client_ids": []}
 
 
-def test_an_empty_file_is_stored_as_mattermost_does(
-    client: Client, token: str, town_square: Channel
+def test_an_empty_file_is_refused_and_nothing_is_stored(
+    client: Client, token: str, town_square: Channel, file_store: Path
 ) -> None:
     response = upload(client, token, town_square.id, ("empty.txt", b""))
-    assert response.status_code == 201
-    info = response.json()["file_infos"][0]
-    assert info["size"] == 0
-    assert download(client, token, f"{FILES}/{info['id']}") == b""
+    assert_error(response, 400, READ_REQUEST)
+    assert not FileInfo.objects.exists()
+    assert not [path for path in file_store.rglob("*") if path.is_file()]
 
 
 # Refusals

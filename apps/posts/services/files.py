@@ -105,6 +105,12 @@ def file_upload(*, uploader: User, channel: Channel, name: str, content: File) -
     when the upload fails."""
     if content.size is None or content.size > settings.MATTERMOST.max_file_size:
         raise too_large(name, content.size or 0)
+    if content.size == 0:
+        # An empty file is refused: it is almost always a client's mistake (Mattermost
+        # stores it; docs/files.md says why we do not).
+        raise AppError(
+            "api.file.upload_file.read_request.app_error", f"The file '{name}' is empty.", 400
+        )
     if len(name) > NAME_MAX_LENGTH:
         name = stored_name(name)
     now = now_ms()
