@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
-from apps.posts.models import Post, Reaction
+from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +136,19 @@ def fill_reactions(rows: Rows, count: int) -> None:
     )
 
 
+def fill_thread_memberships(rows: Rows, count: int) -> None:
+    ThreadMembership.objects.bulk_create(
+        ThreadMembership(post=rows.post, user=user) for user in rows.users(count)
+    )
+
+
+def fill_files(rows: Rows, count: int) -> None:
+    FileInfo.objects.bulk_create(
+        FileInfo(creator=user, channel=rows.channel, path=f"bulk/{n}.txt", name=f"{n}.txt")
+        for n, user in enumerate(rows.users(count))
+    )
+
+
 @dataclass(frozen=True)
 class Page:
     """An admin page and how to give it ``count`` more rows."""
@@ -162,6 +175,8 @@ PAGES = {
     "sidebar channels": Page(changelist("channels/sidebarchannel"), fill_sidebar_channels),
     "posts": Page(changelist("posts/post"), fill_posts),
     "reactions": Page(changelist("posts/reaction"), fill_reactions),
+    "thread memberships": Page(changelist("posts/threadmembership"), fill_thread_memberships),
+    "files": Page(changelist("posts/fileinfo"), fill_files),
     # The change pages that list a team's or channel's members.
     "a team's page": Page(
         lambda rows: f"/admin/teams/team/{rows.team.pk}/change/", fill_team_members
