@@ -100,6 +100,19 @@ class LocalBus:
 RECONNECT_SECONDS = 1.0
 
 
+def _deliver_text(text: str | bytes, deliver: Deliver) -> None:
+    """Decode one event from the bus and deliver it; a message that cannot be decoded is
+    logged and skipped, never allowed to break the subscription."""
+    from apps.realtime.wire import Outgoing
+
+    try:
+        outgoing = Outgoing.from_json(text if isinstance(text, str) else text.decode())
+    except (ValueError, KeyError, TypeError):
+        logger.exception("skipped an undecodable event from the bus")
+        return
+    deliver(outgoing)
+
+
 async def _keep_listening(name: str, listen: Callable[[], Any]) -> None:
     """Run ``listen`` again whenever the connection to the engine fails."""
     while True:
@@ -132,8 +145,6 @@ class RedisBus:
     async def run(self, deliver: Deliver, ready: asyncio.Event) -> None:
         import redis.asyncio as aioredis
 
-        from apps.realtime.wire import Outgoing
-
         async def listen() -> None:
             client = aioredis.Redis.from_url(self.url)
             try:
@@ -142,7 +153,7 @@ class RedisBus:
                     ready.set()
                     async for message in pubsub.listen():
                         if message["type"] == "message":
-                            deliver(Outgoing.from_json(message["data"]))
+                            _deliver_text(message["data"], deliver)
             finally:
                 await client.aclose()
 
@@ -181,12 +192,16 @@ class PostgresBus:
                 )
 
     def receive(self, payload: str, deliver: Deliver) -> None:
-        from apps.realtime.wire import Outgoing
-
-        message_id, index, count, piece = payload.split(" ", 3)
+        parts = payload.split(" ", 3)
+        if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+            logger.warning("skipped a notification that is no event piece")
+            return
+        message_id, index, count, piece = parts
         total = int(count)
+        if int(index) >= total:
+            return
         if total == 1:
-            deliver(Outgoing.from_json(piece))
+            _deliver_text(piece, deliver)
             return
         now = time.monotonic()
         self._partial = {
@@ -198,7 +213,7 @@ class PostgresBus:
         pieces[int(index)] = piece
         if all(part is not None for part in pieces):
             del self._partial[message_id]
-            deliver(Outgoing.from_json("".join(part or "" for part in pieces)))
+            _deliver_text("".join(part or "" for part in pieces), deliver)
 
     async def run(self, deliver: Deliver, ready: asyncio.Event) -> None:
         import psycopg

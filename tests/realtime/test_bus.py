@@ -105,3 +105,10 @@ def test_postgres_notify_carries_events_of_any_size(on_postgres: None) -> None:
 def test_redis_pub_sub_carries_events(redis_url: str) -> None:  # noqa: F811
     events = [Outgoing(event="small", data={"n": 1}), big_event()]
     assert round_trip(RedisBus(redis_url), events) == events
+
+
+@pytest.mark.parametrize("payload", ["garbage", "m1 0 1 {not json", "m1 5 2 {}", "m1 x y {}"])
+def test_a_stray_notification_is_skipped(payload: str) -> None:
+    received: list[Outgoing] = []
+    PostgresBus().receive(payload, received.append)
+    assert received == []
