@@ -33,6 +33,7 @@ AUTHENTICATION_CHALLENGE = "authentication_challenge"
 CLOSE_POLICY_VIOLATION = 1008  # not authenticated (in time), or a refused token
 CLOSE_INVALID_DATA = 1007  # a message that is not a request
 CLOSE_TRY_AGAIN_LATER = 1013  # the client reads too slowly
+CLOSE_INTERNAL_ERROR = 1011
 # How long a closing socket may take to flush what was queued for it.
 FLUSH_SECONDS = 2.0
 
@@ -180,6 +181,13 @@ class ClientSession:
         self.socket.send_text(reply_ok(seq, result))
 
 
+async def _drain(receive: Receive) -> None:
+    """Wait for the client to acknowledge the close (or go)."""
+    with contextlib.suppress(Exception):
+        while (await asyncio.wait_for(receive(), FLUSH_SECONDS))["type"] != "websocket.disconnect":
+            pass
+
+
 async def serve_websocket(scope: Scope, receive: Receive, send: Send, hub: Hub) -> None:
     """The ASGI application for WebSocket scopes."""
     if (await receive())["type"] != "websocket.connect":
@@ -208,6 +216,11 @@ async def serve_websocket(scope: Scope, receive: Receive, send: Send, hub: Hub) 
                 if text is None:
                     text = (message.get("bytes") or b"").decode("utf-8", "replace")
                 await session.handle(text)
+    except Exception:
+        # A failure of ours (the database, most likely): the client reconnects.
+        logger.exception("WebSocket failed")
+        socket.close(CLOSE_INTERNAL_ERROR)
+        await _drain(receive)
     finally:
         deadline.cancel()
         if session.connection is not None:

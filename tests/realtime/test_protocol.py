@@ -343,3 +343,22 @@ def test_any_event_is_forwarded_to_its_audience(ws: OpenSocket, world: World) ->
     assert event["broadcast"]["user_id"] == world.bob.id
     assert event["broadcast"]["team_id"] == world.team.id
     assert alice.quiet(0.3) == []
+
+
+def test_a_server_failure_closes_the_socket_and_spares_the_others(
+    ws: OpenSocket, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.realtime import access
+
+    bob = ws(token=world.tokens["bob"])
+
+    def broken(credentials: access.Credentials) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(access, "identify", broken)
+    client = ws()
+    client.request(1, "authentication_challenge", {"token": world.tokens["alice"]})
+    assert client.closed_within(3)
+    assert client.socket.close_code == 1011
+    bob.request(2, "ping")
+    assert bob.receive()["seq_reply"] == 2
