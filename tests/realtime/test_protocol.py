@@ -362,3 +362,32 @@ def test_a_server_failure_closes_the_socket_and_spares_the_others(
     assert client.socket.close_code == 1011
     bob.request(2, "ping")
     assert bob.receive()["seq_reply"] == 2
+
+
+def test_a_client_that_does_not_keep_up_is_closed() -> None:
+    """Events wait in the socket's outbox, never in the hub; a client that falls
+    ``SEND_QUEUE_SIZE`` messages behind is closed (it may reconnect and resume)."""
+    import asyncio
+
+    from apps.realtime.limits import SEND_QUEUE_SIZE
+    from apps.realtime.sockets import Socket
+
+    sent: list[dict] = []
+
+    async def scenario() -> None:
+        stuck = asyncio.Event()
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if message["type"] == "websocket.send":
+                await stuck.wait()  # the client's buffers are full
+
+        socket = Socket(send)
+        for n in range(SEND_QUEUE_SIZE + 2):
+            socket.send_text(str(n))
+        assert socket.closed
+        stuck.set()
+        await socket.finish()
+
+    asyncio.run(scenario())
+    assert sent[-1] == {"type": "websocket.close", "code": 1013}
