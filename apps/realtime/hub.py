@@ -437,10 +437,6 @@ class Hub:
             if user.loaded.is_set() and user.loaded_at < stale and user.journal is None:
                 await self._load(user)  # one user at a time: two small queries each
 
-    def counts(self) -> dict[str, int]:
-        attached = sum(1 for c in self.connections.values() if c.outlet is not None)
-        return {"connections": attached, "resumable": len(self.connections) - attached}
-
 
 def _setting(name: str) -> float:
     return float(getattr(settings, f"WEBSOCKET_{name}_SECONDS"))
