@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH ?= channel_posts
 
-.PHONY: run test lint fmt migrate pin clean bench
+.PHONY: run test lint fmt migrate pin clean bench bench-ws bench-rest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-## Serve on 127.0.0.1:8065 with gunicorn (SQLite under ./data unless DATABASE_URL is set).
+## Serve HTTP and the WebSocket on 127.0.0.1:8065 (SQLite under ./data unless DATABASE_URL is set).
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -50,6 +50,14 @@ fmt: $(VENV)/.dev
 bench: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/$(BENCH).py $(BENCH_ARGS)
+
+## 1,000 idle WebSockets and a posting load: memory per socket, delivery latency.
+bench-ws: $(VENV)/.runtime
+	$(BIN)/python bench/websocket.py $(BENCH_ARGS)
+
+## REST throughput of the server's ASGI workers against gunicorn's threaded workers.
+bench-rest: $(VENV)/.runtime
+	$(BIN)/python bench/rest_load.py $(BENCH_ARGS)
 
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.channels",
     "apps.posts",
+    "apps.realtime",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# The WebSocket hub (apps/realtime, docs/realtime.md): Mattermost's timings. They are no
+# operator settings; tests shorten them.
+WEBSOCKET_AUTH_TIMEOUT_SECONDS = 5.0  # an unauthenticated socket is closed after this
+WEBSOCKET_RESUME_SECONDS = 300.0  # a dropped connection's events are kept this long
+WEBSOCKET_SESSION_CHECK_SECONDS = 60.0  # sockets of ended or expired sessions close
+WEBSOCKET_MEMBERSHIP_REFRESH_SECONDS = 1800.0  # memberships are reloaded this often
+
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = True
 
@@ -221,4 +229,5 @@ logging.captureWarnings(True)
 LOGGING = logging_config(
     level=ENV.get("LOG_LEVEL", "INFO").upper(),
     json_format=ENV.get("LOG_FORMAT", "json").lower() != "plain",
+    access_log=ENV.get("GUNICORN_ACCESSLOG", "-"),
 )

@@ -1,4 +1,5 @@
-"""Start the real server (gunicorn, not the test client) and talk to it over HTTP."""
+"""Start the real server (gunicorn, not the test client) and talk to it over HTTP and
+the WebSocket."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from websockets.sync.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
@@ -161,9 +164,7 @@ def test_logs_are_json_lines_carrying_the_request_id(tmp_path: Path) -> None:
     request_id = refused.headers["X-Request-Id"]
     entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     assert all({"time", "level", "logger", "request_id"} <= set(entry) for entry in entries)
-    access = [
-        e for e in entries if e["logger"] == "gunicorn.access" and e["path"] == "/api/v4/users/me"
-    ]
+    access = [e for e in entries if e["logger"] == "access" and e.get("path") == "/api/v4/users/me"]
     assert len(access) == 1
     assert access[0]["request_id"] == request_id
     assert access[0]["status"] == "401"
@@ -171,3 +172,99 @@ def test_logs_are_json_lines_carrying_the_request_id(tmp_path: Path) -> None:
     assert any(
         e["logger"] == "gunicorn.error" and "Booting worker" in e["message"] for e in entries
     )
+
+
+# The WebSocket, served by the same processes on the same port.
+
+
+def first_admin(base: str) -> dict[str, str]:
+    """Sign up the first account (it becomes system admin) and log in: auth headers."""
+    account = {"username": "root", "email": "root@example.com", "password": "passw0rd!"}
+    assert requests.post(f"{base}/api/v4/users", json=account, timeout=5).status_code == 201
+    login = requests.post(
+        f"{base}/api/v4/users/login",
+        json={"login_id": "root", "password": "passw0rd!"},
+        timeout=5,
+    )
+    return {"Authorization": f"Bearer {login.headers['Token']}"}
+
+
+def town_square(base: str, headers: dict[str, str]) -> str:
+    team = requests.post(
+        f"{base}/api/v4/teams",
+        json={"name": "crew", "display_name": "Crew", "type": "O"},
+        headers=headers,
+        timeout=5,
+    ).json()
+    channel = requests.get(
+        f"{base}/api/v4/teams/{team['id']}/channels/name/town-square", headers=headers, timeout=5
+    )
+    return str(channel.json()["id"])
+
+
+@contextmanager
+def open_socket(base: str, headers: dict[str, str]) -> Iterator[ClientConnection]:
+    with connect(base.replace("http://", "ws://") + "/api/v4/websocket", open_timeout=5) as socket:
+        yield authenticated(socket, headers)
+
+
+def authenticated(socket: ClientConnection, headers: dict[str, str]) -> ClientConnection:
+    token = headers["Authorization"].split()[1]
+    socket.send(
+        json.dumps({"seq": 1, "action": "authentication_challenge", "data": {"token": token}})
+    )
+    hello = json.loads(socket.recv(timeout=5))
+    assert (hello["event"], hello["seq"]) == ("hello", 0)
+    assert json.loads(socket.recv(timeout=5)) == {"status": "OK", "seq_reply": 1}
+    return socket
+
+
+def next_posted(socket: ClientConnection) -> dict[str, object]:
+    while True:
+        event = json.loads(socket.recv(timeout=10))
+        if event.get("event") == "posted":
+            return dict(json.loads(event["data"]["post"]))
+
+
+def post(base: str, headers: dict[str, str], channel_id: str, message: str) -> None:
+    response = requests.post(
+        f"{base}/api/v4/posts",
+        json={"channel_id": channel_id, "message": message},
+        headers=headers,
+        timeout=5,
+    )
+    assert response.status_code == 201
+
+
+def test_a_post_reaches_a_websocket_of_the_real_server(server: str) -> None:
+    headers = first_admin(server)
+    channel_id = town_square(server, headers)
+    with open_socket(server, headers) as socket:
+        post(server, headers, channel_id, "over the wire")
+        assert next_posted(socket)["message"] == "over the wire"
+
+
+def test_without_a_shared_bus_one_worker_process_runs(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    _, process = start_server(tmp_path, log=log, GUNICORN_WORKERS="3")
+    stop(process)
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    messages = [e.get("message", "") for e in entries if e["logger"] == "gunicorn.error"]
+    assert any("GUNICORN_WORKERS=3 ignored" in m for m in messages)
+    assert sum("Booting worker" in m for m in messages) == 1
+
+
+def test_worker_processes_share_events_through_redis(tmp_path: Path, redis_url: str) -> None:
+    base, process = start_server(tmp_path, REDIS_URL=redis_url, GUNICORN_WORKERS="3")
+    try:
+        headers = first_admin(base)
+        channel_id = town_square(base, headers)
+        # New connections spread over the workers; whichever serves the post, each
+        # socket's worker hears of it through Redis.
+        with ExitStack() as stack:
+            sockets = [stack.enter_context(open_socket(base, headers)) for _ in range(6)]
+            post(base, headers, channel_id, "to every worker")
+            for socket in sockets:
+                assert next_posted(socket)["message"] == "to every worker"
+    finally:
+        stop(process)

@@ -12,18 +12,10 @@ from typing import Any
 
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
 
-# gunicorn's access-log atoms worth keeping, under readable names.
-ACCESS_FIELDS = {
-    "h": "remote_addr",
-    "m": "method",
-    "U": "path",
-    "q": "query",
-    "s": "status",
-    "B": "bytes",
-    "M": "duration_ms",
-    "a": "user_agent",
-    "{x-request-id}o": "request_id",
-}
+# The logger of the line per HTTP request (written by mattermost_py/wsgi_bridge.py). Its
+# records carry their fields in ``record.access``: remote_addr, method, path, query,
+# status, bytes, duration_ms, user_agent, request_id.
+ACCESS_LOGGER = "access"
 
 
 class RequestIdFilter(logging.Filter):
@@ -43,11 +35,9 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
         }
-        if record.name == "gunicorn.access" and isinstance(record.args, dict):
-            # gunicorn passes the request's atoms as the record's arguments.
-            atoms = record.args
-            entry.update({name: atoms.get(atom, "") for atom, name in ACCESS_FIELDS.items()})
-            entry["request_id"] = entry["request_id"] if entry["request_id"] != "-" else ""
+        access = getattr(record, "access", None)
+        if isinstance(access, dict):
+            entry.update(access)
         else:
             entry["message"] = record.getMessage()
             entry["request_id"] = getattr(record, "request_id", "") or REQUEST_ID.get()
@@ -56,32 +46,47 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def logging_config(*, level: str, json_format: bool, access_log: bool = True) -> dict[str, Any]:
-    """The LOGGING dict for Django (and gunicorn's ``logconfig_dict``); ``access_log``
-    False silences gunicorn's line per request."""
+def logging_config(*, level: str, json_format: bool, access_log: str = "-") -> dict[str, Any]:
+    """The LOGGING dict for Django (and gunicorn's ``logconfig_dict``). ``access_log`` is
+    where the line per request goes: ``-`` with the other lines (standard error), a file
+    path, or nowhere when empty (``GUNICORN_ACCESSLOG``)."""
     formatter = (
         {"()": JsonFormatter}
         if json_format
         else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     )
+    handlers: dict[str, dict[str, Any]] = {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "main",
+            "filters": ["request_id"],
+        }
+    }
+    access_handlers = ["console"] if access_log == "-" else ["access_file"] if access_log else []
+    if access_log not in ("", "-"):
+        handlers["access_file"] = {
+            "class": "logging.FileHandler",
+            "filename": access_log,
+            "formatter": "main",
+            "filters": ["request_id"],
+        }
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": RequestIdFilter}},
         "formatters": {"main": formatter},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "main",
-                "filters": ["request_id"],
-            }
-        },
+        "handlers": handlers,
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # The process manager and the server in each worker process.
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
-            "gunicorn.access": {
-                "handlers": ["console"] if access_log else [],
-                "level": "INFO" if access_log else "CRITICAL",
+            # uvicorn says INFO for every WebSocket opened and closed: too much at scale.
+            "uvicorn.error": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            # uvicorn's own access lines say less than ours; only ours are written.
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            ACCESS_LOGGER: {
+                "handlers": access_handlers,
+                "level": "INFO" if access_handlers else "CRITICAL",
                 "propagate": False,
             },
         },

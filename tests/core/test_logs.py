@@ -61,3 +61,26 @@ def test_the_middleware_tags_log_lines_with_the_response_request_id(client: Clie
         logger.removeHandler(spy)
     assert response.status_code == 401
     assert seen == [response["X-Request-Id"]]
+
+
+@pytest.mark.parametrize(
+    ("access_log", "handlers"), [("-", ["console"]), ("", []), ("/var/log/access", ["access_file"])]
+)
+def test_the_access_log_goes_where_it_is_told(access_log: str, handlers: list[str]) -> None:
+    config = logging_config(level="INFO", json_format=True, access_log=access_log)
+    assert config["loggers"]["access"]["handlers"] == handlers
+    if access_log.startswith("/"):
+        assert config["handlers"]["access_file"]["filename"] == access_log
+
+
+def test_an_access_line_carries_its_fields() -> None:
+    record = logging.LogRecord("access", logging.INFO, __file__, 1, "GET /", (), None)
+    record.access = {"method": "GET", "path": "/", "status": "200", "request_id": "r1"}
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["logger"], line["method"], line["status"], line["request_id"]) == (
+        "access",
+        "GET",
+        "200",
+        "r1",
+    )
+    assert "message" not in line

@@ -66,11 +66,16 @@ def user_for_self(user: User) -> dict[str, Any]:
 
 
 def user_for_viewer(user: User, viewer: User) -> dict[str, Any]:
-    """The user as ``viewer`` may see them: themselves in full, others without private
-    fields, and email and full name only as the privacy settings (or admin rights) allow."""
+    """The user as ``viewer`` may see them: themselves in full, others as
+    ``user_for_others`` shows them."""
     if user.id == viewer.id:
         return user_for_self(user)
-    admin = viewer.is_system_admin
+    return user_for_others(user, admin=viewer.is_system_admin)
+
+
+def user_for_others(user: User, *, admin: bool) -> dict[str, Any]:
+    """The user as someone else sees them: without private fields, and with email and full
+    name only as the privacy settings (or the viewer's ``admin`` rights) allow."""
     config = settings.MATTERMOST
     data = user_for_self(user)
     for private in (
