@@ -3,6 +3,9 @@ and deletes (the services; the routes are in test_threads_api.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from apps.accounts.models import User
@@ -13,6 +16,7 @@ from apps.channels.services import (
     channel_member_remove,
     direct_channel_get_or_create,
 )
+from apps.core.events import Event
 from apps.posts.models import Post
 from apps.posts.services import (
     post_delete,
@@ -38,6 +42,21 @@ def totals(world: World, user: User) -> ThreadTotals:
 
 
 class TestWhoFollows:
+    def test_posted_names_the_followers_of_a_reply(
+        self,
+        world: World,
+        published: list[Event],
+        django_capture_on_commit_callbacks: Callable[..., Any],
+    ) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            root = world.say(world.alice, "plans")
+            world.say(world.bob, "@carol what do you say?", root)
+        posted = [event.data for event in published if event.event == "posted"]
+        assert posted[0]["followers"] == []  # a root post has no thread yet
+        assert sorted(posted[1]["followers"]) == sorted(
+            [world.alice.id, world.bob.id, world.carol.id]
+        )
+
     def test_a_root_nobody_answered_has_no_followers(self, world: World) -> None:
         root = world.say(world.alice, "anyone?")
         assert not has_membership(world.alice, root)

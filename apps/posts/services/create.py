@@ -129,7 +129,7 @@ def post_create(
                 mention_count=F("mention_count") + 1,
                 mention_count_root=F("mention_count_root") + root_mention,
             )
-        thread_after_post(root=root, post=post, mentioned=mentions)
+        followers = thread_after_post(root=root, post=post, mentioned=mentions)
         # Posting means the author has read the channel up to their own post.
         channels_view(user_id=author.id, channel_ids=[channel.id])
     if pending_post_id:
@@ -145,6 +145,8 @@ def post_create(
             "team_id": channel.team_id or "",
             "set_online": set_online,
             "mentions": mentions,
+            # The thread's followers (collapsed threads); each sees only their own id.
+            "followers": followers,
         },
         Broadcast(channel_id=channel.id),
     )

@@ -71,17 +71,19 @@ class _ReplyFollowers:
     new: frozenset[str]
 
 
-def thread_after_post(*, root: Post | None, post: Post, mentioned: list[str]) -> None:
+def thread_after_post(*, root: Post | None, post: Post, mentioned: list[str]) -> list[str]:
     """``post_create``'s hook, run in its transaction once ``post`` is saved: for a reply
-    (``root`` given), bring the thread's memberships up to date and tell every follower."""
+    (``root`` given), bring the thread's memberships up to date and tell every follower.
+    Returns the ids of the thread's followers (none for a root post)."""
     if root is None:
-        return
+        return []
     channel = post.channel
     followers = _follow_on_reply(root, post, channel, frozenset(mentioned))
     # What each follower sees before the replier's own read is recorded.
     states = thread_followers(root.id)
     _mark_read_by_replier(root.id, post)
     _announce_reply(root.id, post, channel, states, followers)
+    return [state.user_id for state in states]
 
 
 def _auto_followers(root: Post, channel: Channel) -> set[str]:
