@@ -4,8 +4,9 @@ change ("alice joined the channel", "bob changed the header ...").
 Types and prop keys are Mattermost's (``model.PostType*`` and the ``post*Message``
 functions of ``app/channel.go`` and ``app/team.go``), since clients render these posts from
 their type and props; the message text is ours. Team events are posted in the team's
-``town-square``. These posts count like any other (channel totals, unread counts), but
-their text mentions nobody."""
+``town-square``. Their text mentions nobody. Notices of people joining and leaving are not
+counted in the channel's message totals (``JOIN_LEAVE_TYPES``), so they leave the channel
+read, as in Mattermost; the others (header changes, archiving ...) count like any post."""
 
 from __future__ import annotations
 
