@@ -38,8 +38,9 @@ CHANNEL_RESTORED = "system_channel_restored"
 def system_post(
     *, channel: Channel, user: User, type: str, message: str, props: dict[str, Any]
 ) -> Post:
-    """Post a ``system_*`` notice as ``user`` through the ordinary path, so channel totals,
-    unread counts and the ``posted`` event behave as for any post."""
+    """Post a ``system_*`` notice as ``user`` through the ordinary path, so the channel's
+    last-post time, its totals (joins and leaves aside) and the ``posted`` event behave as
+    for any post."""
     return post_create(
         author=user, channel=channel, message=message, type=type, props=props, system=True
     )
