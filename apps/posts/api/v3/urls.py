@@ -1,9 +1,10 @@
 """The post routes of API v3, collected for mattermost_py/urls_v3.py."""
 
-from apps.posts.api.v3 import post_lists, posts, reactions
+from apps.posts.api.v3 import files, post_lists, posts, reactions
 
 urlpatterns = [
     *posts.urlpatterns,
     *post_lists.urlpatterns,
     *reactions.urlpatterns,
+    *files.urlpatterns,
 ]
