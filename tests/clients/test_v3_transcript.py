@@ -42,7 +42,8 @@ class Expected:
     status: int
     content_type: str | None
     token: bool
-    etag_prefix: str | None
+    # the server version an ETag begins with ("4.10.0"); None: no ETag expected
+    etag_version: str | None
     # (name, cleared) of each cookie the answer sets
     cookies: list[tuple[str, bool]]
     body: Any
@@ -62,8 +63,7 @@ def expected_from(recorded: RecordedResponse) -> Expected:
         status=recorded.status,
         content_type=recorded.header("Content-Type"),
         token=recorded.header("Token") is not None,
-        # the version of the server that made it: "4.10.0"
-        etag_prefix=".".join(etag.split(".")[:3]) if etag else None,
+        etag_version=".".join(etag.split(".")[:3]) if etag else None,
         cookies=[(name, morsel["max-age"] == "0") for name, morsel in cookies.items()],
         body=body,
     )
@@ -186,7 +186,7 @@ def not_routed_yet(expected: Expected) -> None:
     this step's entry when it does)."""
     expected.status = 404
     expected.content_type = "text/plain; charset=utf-8"
-    expected.etag_prefix = None
+    expected.etag_version = None
     expected.body = {
         "id": "api.context.404.app_error",
         "message": "",
@@ -204,7 +204,7 @@ def only_a_sent_cookie_is_cleared(expected: Expected) -> None:
 def our_version_in_etags(expected: Expected) -> None:
     """ETags of channel and post data begin with this server's version, as v4's do (4.10:
     its own); they are opaque to clients, only equality counts (docs/api-v3.md, Shapes)."""
-    expected.etag_prefix = SERVER_VERSION
+    expected.etag_version = SERVER_VERSION
 
 
 DIFFERENCES: dict[str, list[Callable[[Expected], None]]] = {
@@ -304,13 +304,13 @@ class Replay:
     def check_etag(
         self, recorded: RecordedResponse, expected: Expected, ours: HttpResponse
     ) -> list[str]:
-        if expected.etag_prefix is None:
+        if expected.etag_version is None:
             return []
         if not ours.has_header("ETag"):
             return ["no ETag"]
         self.subs.etags[recorded.header("Etag") or ""] = ours["ETag"]
-        if ours["ETag"].split(".")[:3] != expected.etag_prefix.split("."):
-            return [f"ETag {ours['ETag']!r} does not start with {expected.etag_prefix}"]
+        if ours["ETag"].split(".")[:3] != expected.etag_version.split("."):
+            return [f"ETag {ours['ETag']!r} does not start with {expected.etag_version}"]
         return []
 
     def check_body(self, expected: Expected, ours: HttpResponse) -> list[str]:

@@ -51,7 +51,7 @@ ALWAYS = FILE_INFO_KEYS - {"post_id", "width", "height", "has_preview_image"}
 def upload(
     v3: V3World,
     who: str | None,
-    channel: Channel | None,
+    channel_id: str | None,
     *files: tuple[str, bytes],
     client_ids: list[str] | None = None,
     team_id: str = "",
@@ -59,8 +59,8 @@ def upload(
 ) -> Any:
     """``POST /teams/{team_id}/files/upload`` as ``who``, a multipart form."""
     data: dict[str, Any] = {}
-    if channel is not None:
-        data["channel_id"] = channel.id
+    if channel_id is not None:
+        data["channel_id"] = channel_id
     if client_ids is not None:
         data["client_ids"] = client_ids
     if files:
@@ -71,7 +71,7 @@ def upload(
 
 
 def uploaded(v3: V3World, who: str, channel: Channel, name: str, content: bytes) -> str:
-    response = upload(v3, who, channel, (name, content))
+    response = upload(v3, who, channel.id, (name, content))
     assert response.status_code == 200, response.content
     file_id: str = response.json()["file_infos"][0]["id"]
     return file_id
@@ -99,7 +99,7 @@ class TestUpload:
         response = upload(
             v3,
             "alice",
-            v3.dev,
+            v3.dev.id,
             ("notes.txt", b"hello"),
             ("view.png", PICTURE),
             client_ids=["a", "b"],
@@ -122,38 +122,38 @@ class TestUpload:
         assert (stored.channel_id, stored.post_id) == (v3.dev.id, "")
 
     def test_without_client_ids(self, v3: V3World) -> None:
-        body = upload(v3, "bob", v3.dev, ("a.txt", b"a")).json()
+        body = upload(v3, "bob", v3.dev.id, ("a.txt", b"a")).json()
         assert body["client_ids"] == []
         assert len(body["file_infos"]) == 1
 
     def test_a_form_without_files_uploads_nothing(self, v3: V3World) -> None:
-        response = upload(v3, "alice", v3.dev)
+        response = upload(v3, "alice", v3.dev.id)
         assert response.json() == {"file_infos": [], "client_ids": []}
         assert not FileInfo.objects.exists()
 
     def test_needs_a_session_and_the_script_header_for_the_cookie(self, v3: V3World) -> None:
-        assert_error(upload(v3, None, v3.dev, ("a.txt", b"a")), 401, NO_SESSION)
+        assert_error(upload(v3, None, v3.dev.id, ("a.txt", b"a")), 401, NO_SESSION)
         v3.client.cookies["MMAUTHTOKEN"] = v3.tokens["alice"]
-        assert_error(upload(v3, None, v3.dev, ("a.txt", b"a")), 401, NO_SESSION)
-        xhr = upload(v3, None, v3.dev, ("a.txt", b"a"), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        assert_error(upload(v3, None, v3.dev.id, ("a.txt", b"a")), 401, NO_SESSION)
+        xhr = upload(v3, None, v3.dev.id, ("a.txt", b"a"), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
         assert xhr.status_code == 200
 
     def test_the_team_must_be_the_callers(self, v3: V3World) -> None:
-        assert_error(upload(v3, "carol", v3.dev, ("a.txt", b"a")), 403, FORBIDDEN)
+        assert_error(upload(v3, "carol", v3.dev.id, ("a.txt", b"a")), 403, FORBIDDEN)
         # bob is not in beta, where the channel does not belong either
-        beta = upload(v3, "bob", v3.dev, ("a.txt", b"a"), team_id=v3.beta.id)
+        beta = upload(v3, "bob", v3.dev.id, ("a.txt", b"a"), team_id=v3.beta.id)
         assert_error(beta, 403, FORBIDDEN)
 
     def test_the_channel_needs_upload_file(self, v3: V3World) -> None:
         # bob is not in the private channel, and nobody may upload to an unknown one
-        assert_error(upload(v3, "bob", v3.secret, ("a.txt", b"a")), 403, FORBIDDEN)
-        v3.secret.id = UNKNOWN_ID
-        assert_error(upload(v3, "alice", v3.secret, ("a.txt", b"a")), 403, FORBIDDEN)
+        assert_error(upload(v3, "bob", v3.secret.id, ("a.txt", b"a")), 403, FORBIDDEN)
+        assert_error(upload(v3, "alice", UNKNOWN_ID, ("a.txt", b"a")), 403, FORBIDDEN)
+        assert_error(upload(v3, "alice", "short", ("a.txt", b"a")), 403, FORBIDDEN)
         assert not FileInfo.objects.exists()
 
     def test_bad_requests(self, v3: V3World) -> None:
         assert_error(upload(v3, "alice", None, ("a.txt", b"a")), 400, INVALID_PARAM)
-        uneven = upload(v3, "alice", v3.dev, ("a.txt", b"a"), client_ids=["x", "y"])
+        uneven = upload(v3, "alice", v3.dev.id, ("a.txt", b"a"), client_ids=["x", "y"])
         assert_error(uneven, 400, "api.file.upload_file.incorrect_number_of_files.app_error")
         as_json = v3.client.post(
             f"/api/v3/teams/{v3.team.id}/files/upload",
@@ -162,21 +162,21 @@ class TestUpload:
             **bearer(v3.tokens["alice"]),
         )
         assert_error(as_json, 400, "api.file.upload_file.read_request.app_error")
-        short = upload(v3, "alice", v3.dev, ("a.txt", b"a"), team_id="short")
+        short = upload(v3, "alice", v3.dev.id, ("a.txt", b"a"), team_id="short")
         assert_error(short, 400, "api.context.invalid_url_param.app_error")
         assert not FileInfo.objects.exists()
 
     def test_switched_off(self, v3: V3World, mm_config: Any) -> None:
         mm_config(enable_file_attachments=False)
-        response = upload(v3, "alice", v3.dev, ("a.txt", b"a"))
+        response = upload(v3, "alice", v3.dev.id, ("a.txt", b"a"))
         assert_error(response, 501, "api.file.attachments.disabled.app_error")
 
     def test_the_file_size_limit(self, v3: V3World, mm_config: Any) -> None:
         # Larger than an ordinary request may be, up to MaxFileSize ...
         mm_config(maximum_payload_size_bytes=1000, max_file_size=5000)
-        assert upload(v3, "alice", v3.dev, ("ok.bin", b"x" * 3000)).status_code == 200
+        assert upload(v3, "alice", v3.dev.id, ("ok.bin", b"x" * 3000)).status_code == 200
         # ... and not beyond it.
-        big = upload(v3, "alice", v3.dev, ("big.bin", b"x" * 5001))
+        big = upload(v3, "alice", v3.dev.id, ("big.bin", b"x" * 5001))
         assert_error(big, 413, "api.context.request_body_too_large.app_error")
         assert FileInfo.objects.count() == 1
 
