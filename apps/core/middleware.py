@@ -22,6 +22,7 @@ UPLOAD_PATHS = (
     re.compile(r"^/api/v4/users/[^/]+/image$"),
     re.compile(r"^/api/v4/files$"),
     re.compile(r"^/api/v3/users/newimage$"),
+    re.compile(r"^/api/v3/teams/[^/]+/files/upload$"),
     re.compile(r"^/api/v1/users/newimage$"),
 )
 _REPEATED_SLASHES = re.compile(r"/{2,}")

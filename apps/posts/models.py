@@ -11,6 +11,24 @@ from apps.channels.models import Channel
 from apps.core.clock import now_ms
 from apps.core.ids import new_id
 
+# The notices of people joining and leaving (Mattermost's ``Post.IsJoinLeaveMessage``): shown
+# in the channel like any post, but left out of its message totals, so that someone joining
+# does not make the channel unread for everyone else.
+JOIN_LEAVE_TYPES = frozenset(
+    {
+        "system_join_leave",
+        "system_add_remove",
+        "system_join_channel",
+        "system_leave_channel",
+        "system_join_team",
+        "system_leave_team",
+        "system_add_to_channel",
+        "system_remove_from_channel",
+        "system_add_to_team",
+        "system_remove_from_team",
+    }
+)
+
 
 class Post(models.Model):
     """A message in a channel. A reply names its thread's root in ``root_id`` ("" for a
@@ -55,6 +73,10 @@ class Post(models.Model):
     @property
     def is_root(self) -> bool:
         return self.root_id == ""
+
+    @property
+    def is_join_leave(self) -> bool:
+        return self.type in JOIN_LEAVE_TYPES
 
 
 class Reaction(models.Model):

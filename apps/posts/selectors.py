@@ -117,9 +117,11 @@ def channel_page_beside_post(
     skip_threads: bool,
     collapsed: bool,
     include_deleted: bool = False,
+    threads_of_roots: bool = True,
 ) -> tuple[list[Post], dict[str, Post]]:
     """A page of the posts before (or after) ``post_id``, newest first, and the posts a
-    ``PostList`` of it holds: around a post, the threads of the page's roots come too."""
+    ``PostList`` of it holds: the threads of the page's replies and (``threads_of_roots``,
+    as API v4 does) of its roots."""
     rows = channel_posts_beside(
         channel_id=channel_id,
         post_id=post_id,
@@ -128,7 +130,9 @@ def channel_page_beside_post(
         collapsed=collapsed,
         include_deleted=include_deleted,
     )
-    ids = [post.id for post in rows] + [post.root_id for post in rows if post.root_id]
+    ids = [post.root_id for post in rows if post.root_id]
+    if threads_of_roots:
+        ids += [post.id for post in rows]
     return rows, posts_with_threads(channel_id, rows, roots_of=ids, skip_threads=skip_threads)
 
 

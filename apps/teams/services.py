@@ -92,7 +92,7 @@ def team_create(
     try:
         with transaction.atomic():
             team.save(force_insert=True)
-            channel_create_defaults(team=team, creator=creator)
+            channel_create_defaults(team=team)
             if creator is not None:
                 # Joining the team one creates is not announced.
                 _member_add(team, creator, admin=True, actor=None)

@@ -47,6 +47,19 @@ class TestUpdate:
         user.refresh_from_db()
         assert (user.nickname, user.roles, user.first_name) == ("Al", "system_user", "Alice")
 
+    def test_notification_settings_only_v4_knows_are_hidden_and_kept(
+        self, client: Client, user: User, token: str
+    ) -> None:
+        mine = me(client, token)
+        assert set(mine["notify_props"]) >= {"desktop", "email", "push", "mention_keys"}
+        assert not {"desktop_threads", "email_threads", "push_threads"} & set(mine["notify_props"])
+        mine["notify_props"]["desktop"] = "none"
+        response = v3(client, "post", self.URL, token, mine)
+        assert response.json()["notify_props"]["desktop"] == "none"
+        user.refresh_from_db()
+        assert user.notify_props["desktop"] == "none"
+        assert user.notify_props["push_threads"] == "all"
+
     def test_a_change_made_here_is_read_through_v4(
         self, client: Client, user: User, token: str
     ) -> None:
@@ -164,8 +177,11 @@ class TestUpdateNotify:
         assert response.status_code == 200
         props = response.json()["notify_props"]
         assert (props["desktop"], props["comments"]) == ("all", "any")
-        assert props["push_threads"] == "all"  # a v4-only setting survives
         assert "last_password_update" not in response.json()
+        # A setting only v4 knows is not shown here, and it survives.
+        assert "push_threads" not in props
+        user.refresh_from_db()
+        assert user.notify_props["push_threads"] == "all"
 
     @pytest.mark.parametrize("missing", ["email", "desktop", "desktop_sound", "comments"])
     def test_each_required_setting(

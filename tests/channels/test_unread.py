@@ -37,8 +37,8 @@ def test_viewing_catches_the_member_up(user: User, other_user: User, channel: Ch
     ChannelMember.objects.filter(user=other_user).update(mention_count=2, mention_count_root=1)
     times = channels_view(user_id=other_user.id, channel_ids=[channel.id])
     member = ChannelMember.objects.get(user=other_user, channel=channel)
-    # the notice that they joined the team, and the two posts
-    assert (member.msg_count, member.msg_count_root) == (3, 3)
+    # the two posts (the notice that they joined the team is not counted)
+    assert (member.msg_count, member.msg_count_root) == (2, 2)
     assert (member.mention_count, member.mention_count_root) == (0, 0)
     assert member.last_viewed_at == 5_000_000_000_100 == times[channel.id]
     # the other member has not seen the posts

@@ -177,6 +177,15 @@ class TestBeforeAndAfter:
         assert after["order"] == history.ids("r5 c2")
         assert set(after["posts"]) == set(history.ids("r5 c2 r1 c1"))
 
+    def test_a_root_in_the_page_comes_without_its_replies(
+        self, v3: V3World, history: History
+    ) -> None:
+        # As 4.10 did: only the threads of the page's replies come along (v4 brings the
+        # threads of its roots too).
+        body = ok(v3.api("bob").get(f"{posts_of(v3)}/{history.r2.id}/before/0/1"))
+        assert body["order"] == history.ids("r1")
+        assert set(body["posts"]) == set(history.ids("r1"))
+
     def test_the_channel_etag(self, v3: V3World, history: History) -> None:
         api = v3.api("bob")
         page = api.get(f"{posts_of(v3)}/page/0/60")

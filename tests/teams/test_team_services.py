@@ -29,6 +29,8 @@ def test_a_new_team_has_its_default_channels_and_the_creator_in_them(user: User)
     team = make_team(user)
     names = set(Channel.objects.filter(team=team).values_list("name", flat=True))
     assert names == {"town-square", "off-topic"}
+    # The server made them, not the team's creator.
+    assert set(Channel.objects.filter(team=team).values_list("creator_id", flat=True)) == {""}
     joined = set(ChannelMember.objects.filter(user=user).values_list("channel__name", flat=True))
     assert joined == names
 

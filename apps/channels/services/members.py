@@ -22,9 +22,9 @@ from apps.teams.models import Team
 DEFAULT_CHANNELS = ((TOWN_SQUARE, "Town Square"), (OFF_TOPIC, "Off-Topic"))
 
 
-def channel_create_defaults(*, team: Team, creator: User | None) -> list[Channel]:
-    """The channels every team starts with (a team made through API v1 may have no
-    creator yet)."""
+def channel_create_defaults(*, team: Team) -> list[Channel]:
+    """The channels every team starts with. The server makes them, so they have no
+    creator (``creator_id`` is empty), as in every Mattermost version."""
     now = now_ms()
     return [
         Channel.objects.create(
@@ -32,7 +32,6 @@ def channel_create_defaults(*, team: Team, creator: User | None) -> list[Channel
             type=CHANNEL_OPEN,
             name=name,
             display_name=display_name,
-            creator_id=creator.id if creator else "",
             create_at=now,
             update_at=now,
         )

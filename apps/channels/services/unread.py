@@ -12,14 +12,18 @@ from apps.channels.models import Channel, ChannelMember
 from apps.core.clock import now_ms
 
 
-def channel_record_post(*, channel_id: str, create_at: int, is_root: bool) -> None:
-    """Count a new post in its channel and move the channel's last-post times."""
+def channel_record_post(
+    *, channel_id: str, create_at: int, is_root: bool, counted: bool = True
+) -> None:
+    """Move the channel's last-post times for a new post and, unless it is not ``counted``
+    (a join or leave notice), count it in the channel's totals."""
+    added = 1 if counted else 0
     changes = {
-        "total_msg_count": F("total_msg_count") + 1,
+        "total_msg_count": F("total_msg_count") + added,
         "last_post_at": Greatest(F("last_post_at"), Value(create_at)),
     }
     if is_root:
-        changes["total_msg_count_root"] = F("total_msg_count_root") + 1
+        changes["total_msg_count_root"] = F("total_msg_count_root") + added
         changes["last_root_post_at"] = Greatest(F("last_root_post_at"), Value(create_at))
     Channel.objects.filter(pk=channel_id).update(**changes)
 

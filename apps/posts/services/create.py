@@ -119,7 +119,12 @@ def post_create(
             post_attach_files(post)
         if root is not None:
             _count_reply(root, post)
-        channel_record_post(channel_id=channel.id, create_at=now, is_root=root is None)
+        channel_record_post(
+            channel_id=channel.id,
+            create_at=now,
+            is_root=root is None,
+            counted=not post.is_join_leave,
+        )
         mentions = (
             [] if system else mentioned_user_ids(message=message, channel=channel, author=author)
         )

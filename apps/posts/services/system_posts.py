@@ -4,8 +4,9 @@ change ("alice joined the channel", "bob changed the header ...").
 Types and prop keys are Mattermost's (``model.PostType*`` and the ``post*Message``
 functions of ``app/channel.go`` and ``app/team.go``), since clients render these posts from
 their type and props; the message text is ours. Team events are posted in the team's
-``town-square``. These posts count like any other (channel totals, unread counts), but
-their text mentions nobody."""
+``town-square``. Their text mentions nobody. Notices of people joining and leaving are not
+counted in the channel's message totals (``JOIN_LEAVE_TYPES``), so they leave the channel
+read, as in Mattermost; the others (header changes, archiving ...) count like any post."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ CHANNEL_RESTORED = "system_channel_restored"
 def system_post(
     *, channel: Channel, user: User, type: str, message: str, props: dict[str, Any]
 ) -> Post:
-    """Post a ``system_*`` notice as ``user`` through the ordinary path, so channel totals,
-    unread counts and the ``posted`` event behave as for any post."""
+    """Post a ``system_*`` notice as ``user`` through the ordinary path, so the channel's
+    last-post time, its totals (joins and leaves aside) and the ``posted`` event behave as
+    for any post."""
     return post_create(
         author=user, channel=channel, message=message, type=type, props=props, system=True
     )

@@ -53,8 +53,10 @@ def editable_user(request: Request, user_id: str) -> tuple[User, User]:
     return actor, user
 
 
-def profile_changes(body: dict[str, Any]) -> dict[str, Any]:
-    """The profile fields a full user object sets. Fields left out stay as they are."""
+def profile_changes(user: User, body: dict[str, Any]) -> dict[str, Any]:
+    """The profile fields a full user object sets. Fields left out stay as they are, and
+    the notification settings sent are merged into the stored ones (v3 answers leave out
+    the settings later versions added, so a v3 client never sends those back)."""
     changes: dict[str, Any] = {}
     for name in services.EDITABLE_TEXT:
         value = body.get(name)
@@ -63,6 +65,8 @@ def profile_changes(body: dict[str, Any]) -> dict[str, Any]:
     for name in services.EDITABLE_MAPS:
         if body.get(name) is not None:
             changes[name] = body[name]
+    if "notify_props" in changes:
+        changes["notify_props"] = {**user.notify_props, **changes["notify_props"]}
     return changes
 
 
@@ -86,7 +90,7 @@ class UserUpdateView(V3View):
             missing=invalid_param("password"),
         )
         with legacy_error_ids(USER_TAKEN):
-            user = services.user_patch(user=user, changes=profile_changes(body))
+            user = services.user_patch(user=user, changes=profile_changes(user, body))
         return Response(user_json(user))
 
 

@@ -26,6 +26,28 @@ OMIT_WHEN_EMPTY = (
     "mfa_active",
 )
 
+# The notification settings 4.10 knew. Later ones (``desktop_threads`` ...) stay out of v3
+# answers; the v3 writes merge into the stored settings, so they survive a v3 client's save.
+V3_NOTIFY_PROPS = frozenset(
+    {
+        "auto_responder_active",
+        "auto_responder_message",
+        "channel",
+        "comments",
+        "desktop",
+        "desktop_sound",
+        "email",
+        "first_name",
+        "mention_keys",
+        "push",
+        "push_status",
+    }
+)
+
+
+def v3_notify_props(notify_props: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in notify_props.items() if key in V3_NOTIFY_PROPS}
+
 
 def user_json(user: User) -> dict[str, Any]:
     """The user as they see themselves (login, me, sign-up, updates): everything but the
@@ -47,7 +69,7 @@ def user_json(user: User) -> dict[str, Any]:
         "roles": user.roles,
         "allow_marketing": user.allow_marketing,
         "props": user.props,
-        "notify_props": user.notify_props,
+        "notify_props": v3_notify_props(user.notify_props),
         "last_password_update": user.last_password_update,
         "last_picture_update": user.last_picture_update,
         "failed_attempts": user.failed_attempts,

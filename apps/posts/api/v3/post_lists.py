@@ -120,7 +120,14 @@ class PostsAroundView(V3View):
 
         def body() -> dict[str, object]:
             rows, posts = selectors.channel_page_beside_post(
-                channel.id, post_id, window, before=self.before, skip_threads=False, collapsed=False
+                channel.id,
+                post_id,
+                window,
+                before=self.before,
+                skip_threads=False,
+                collapsed=False,
+                # 4.10 brought the threads of the page's replies only.
+                threads_of_roots=False,
             )
             return post_list_v3([post.id for post in rows], posts)
 

@@ -1,6 +1,6 @@
 """The post routes of API v3, collected for mattermost_py/urls_v3.py."""
 
-from apps.posts.api.v3 import post_lists, posts, reactions, search
+from apps.posts.api.v3 import files, post_lists, posts, reactions, search
 
 # search before post_lists: teams/{team_id}/posts/search is no post id.
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *posts.urlpatterns,
     *post_lists.urlpatterns,
     *reactions.urlpatterns,
+    *files.urlpatterns,
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from apps.posts.models import Post
+from apps.posts.models import FileInfo, Post
 from apps.posts.validators import visible_props
 
 V3_REACTION_FIELDS = ("user_id", "post_id", "emoji_name", "create_at")
@@ -59,3 +59,30 @@ def reaction_v3(reaction: Mapping[str, Any]) -> dict[str, Any]:
     """``model.Reaction`` of 4.10 from a reaction's v4 fields: no update or delete times,
     no channel yet."""
     return {name: reaction[name] for name in V3_REACTION_FIELDS}
+
+
+def file_info_v3(info: FileInfo) -> dict[str, Any]:
+    """``model.FileInfo`` of 4.10: no channel, mini preview, remote id or archived flag
+    (later additions); ``post_id``, ``width``, ``height`` and ``has_preview_image`` only
+    when set."""
+    data: dict[str, Any] = {"id": info.id, "user_id": info.creator_id}
+    if info.post_id:
+        data["post_id"] = info.post_id
+    data.update(
+        {
+            "create_at": info.create_at,
+            "update_at": info.update_at,
+            "delete_at": info.delete_at,
+            "name": info.name,
+            "extension": info.extension,
+            "size": info.size,
+            "mime_type": info.mime_type,
+        }
+    )
+    if info.width:
+        data["width"] = info.width
+    if info.height:
+        data["height"] = info.height
+    if info.has_preview_image:
+        data["has_preview_image"] = True
+    return data

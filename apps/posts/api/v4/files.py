@@ -9,6 +9,7 @@ A file is readable by its uploader, and once it is attached to a post by whoever
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -38,10 +39,11 @@ from apps.core.ids import is_valid_id
 from apps.core.views import MattermostView, query_flag, session_user, url_id
 from apps.posts import services
 from apps.posts.api.v4.reactions import has_permission_by_post
-from apps.posts.errors import missing_post
+from apps.posts.errors import missing_file, missing_post
 from apps.posts.file_selectors import file_info_fields, file_info_get, file_infos_of_post
 from apps.posts.file_storage import open_stored
 from apps.posts.models import FileInfo, Post
+from apps.posts.permissions import readable_file_info
 
 FILE_ID = OpenApiParameter("file_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.STR, OpenApiParameter.PATH)
@@ -85,11 +87,7 @@ UPLOAD_FIELDS = frozenset({"channel_id", "client_ids"})
 # Errors
 
 
-def missing_file() -> AppError:
-    return AppError("app.file_info.get.app_error", "There is no file with that id.", 404)
-
-
-def _unreadable_request(detail: str = "") -> AppError:
+def unreadable_request(detail: str = "") -> AppError:
     return AppError(
         "api.file.upload_file.read_request.app_error",
         "Unable to upload file(s). Error reading or parsing request data.",
@@ -108,19 +106,8 @@ def _public_links_disabled() -> AppError:
 
 
 def readable_file(request: Request, raw_file_id: str) -> FileInfo:
-    """The live file at ``{file_id}``, if the caller may read it: its uploader always, others
-    with ``read_channel`` in the channel of the post holding it (nobody else while it is in
-    no post, as in Mattermost)."""
-    file_id = url_id(raw_file_id, "file_id")
-    actor = session_user(request)
-    info = file_info_get(file_id)
-    if info is None:
-        raise missing_file()
-    if info.creator_id != actor.id and not (
-        info.post_id and has_channel_permission(actor, info.channel_id, READ_CHANNEL)
-    ):
-        raise permission_denied(actor.id, READ_CHANNEL)
-    return info
+    """The live file at ``{file_id}``, if the caller may read it."""
+    return readable_file_info(session_user(request), url_id(raw_file_id, "file_id"))
 
 
 def content_disposition(name: str, content_type: str, *, download: bool) -> str:
@@ -166,18 +153,44 @@ class FileView(MattermostView):
         )
 
 
+@dataclass(frozen=True)
+class Rendition:
+    """A JPEG rendition of an image (thumbnail or preview): where its path is kept, and the
+    error for a file that has none."""
+
+    path_field: str
+    missing_id: str
+    missing_message: str
+
+
+THUMBNAIL = Rendition(
+    "thumbnail_path",
+    "api.file.get_file_thumbnail.no_thumbnail.app_error",
+    "File doesn't have a thumbnail image.",
+)
+PREVIEW = Rendition(
+    "preview_path",
+    "api.file.get_file_preview.no_preview.app_error",
+    "File doesn't have a preview image.",
+)
+
+
+def rendition_response(info: FileInfo, rendition: Rendition, *, download: bool) -> HttpResponseBase:
+    """The file's thumbnail or preview; a file that is no image has none (400)."""
+    path: str = getattr(info, rendition.path_field)
+    if not path:
+        raise AppError(rendition.missing_id, rendition.missing_message, 400)
+    return file_response(info, path, RENDITION_TYPE, download=download)
+
+
 class FileRenditionView(MattermostView):
     """A JPEG rendition of an image, ``/thumbnail`` or ``/preview``; other files have none."""
 
-    path_field = ""
-    no_rendition = ("", "")
+    rendition = THUMBNAIL
 
     def get(self, request: Request, file_id: str) -> HttpResponseBase:
         info = readable_file(request, file_id)
-        path: str = getattr(info, self.path_field)
-        if not path:
-            raise AppError(*self.no_rendition, 400)
-        return file_response(info, path, RENDITION_TYPE, download=query_flag(request, "download"))
+        return rendition_response(info, self.rendition, download=query_flag(request, "download"))
 
 
 @extend_schema_view(
@@ -186,11 +199,7 @@ class FileRenditionView(MattermostView):
     )
 )
 class FileThumbnailView(FileRenditionView):
-    path_field = "thumbnail_path"
-    no_rendition = (
-        "api.file.get_file_thumbnail.no_thumbnail.app_error",
-        "File doesn't have a thumbnail image.",
-    )
+    rendition = THUMBNAIL
 
 
 @extend_schema_view(
@@ -199,11 +208,7 @@ class FileThumbnailView(FileRenditionView):
     )
 )
 class FilePreviewView(FileRenditionView):
-    path_field = "preview_path"
-    no_rendition = (
-        "api.file.get_file_preview.no_preview.app_error",
-        "File doesn't have a preview image.",
-    )
+    rendition = PREVIEW
 
 
 class FileInfoView(MattermostView):
@@ -230,15 +235,34 @@ class FileLinkView(MattermostView):
         if not settings.MATTERMOST.enable_public_link:
             raise _public_links_disabled()
         info = readable_file(request, file_id)
-        if not info.post_id:
-            raise AppError(
-                "api.file.get_public_link.no_post.app_error",
-                "Unable to get public link for file. File must be attached to a post that "
-                "can be read by the current user.",
-                400,
-            )
+        require_file_in_post(info)
         link = f"{site_url(request)}/files/{info.id}/public?h={services.public_link_hash(info.id)}"
         return Response({"link": link})
+
+
+def require_file_in_post(info: FileInfo) -> None:
+    """Only a file in a post gets a public link."""
+    if not info.post_id:
+        raise AppError(
+            "api.file.get_public_link.no_post.app_error",
+            "Unable to get public link for file. File must be attached to a post that "
+            "can be read by the current user.",
+            400,
+        )
+
+
+def publicly_linked_file(file_id: str, given_hash: str) -> FileInfo:
+    """The live file a public link names, if its hash is the right one (400 otherwise)."""
+    info = file_info_get(file_id)
+    if info is None:
+        raise missing_file()
+    if not given_hash or not constant_time_compare(given_hash, services.public_link_hash(info.id)):
+        raise AppError(
+            "api.file.get_file.public_invalid.app_error",
+            "The public link does not appear to be valid.",
+            400,
+        )
+    return info
 
 
 class PublicFileView(MattermostView):
@@ -255,16 +279,7 @@ class PublicFileView(MattermostView):
         file_id = url_id(file_id, "file_id")
         if not settings.MATTERMOST.enable_public_link:
             raise _public_links_disabled()
-        info = file_info_get(file_id)
-        if info is None:
-            raise missing_file()
-        given = request.query_params.get("h", "")
-        if not given or not constant_time_compare(given, services.public_link_hash(info.id)):
-            raise AppError(
-                "api.file.get_file.public_invalid.app_error",
-                "The public link does not appear to be valid.",
-                400,
-            )
+        info = publicly_linked_file(file_id, request.query_params.get("h", ""))
         return file_response(info, info.path, info.mime_type, download=False)
 
 
@@ -289,14 +304,18 @@ class PostFileInfosView(MattermostView):
             posts = Post.objects.filter(pk=post_id)
             if not (posts if include_deleted else posts.filter(delete_at=0)).exists():
                 raise missing_post()
-        etag = (
-            make_etag(infos[0].post_id, max(info.update_at for info in infos))
-            if infos
-            else make_etag()
+        response = etag_response(
+            request, post_files_etag(infos), lambda: [file_info_fields(i) for i in infos]
         )
-        response = etag_response(request, etag, lambda: [file_info_fields(i) for i in infos])
         response["Cache-Control"] = INFO_CACHE_CONTROL
         return response
+
+
+def post_files_etag(infos: list[FileInfo]) -> str:
+    """Mattermost's ``GetEtagForFileInfos``: the post and its files' latest change."""
+    if not infos:
+        return make_etag()
+    return make_etag(infos[0].post_id, max(info.update_at for info in infos))
 
 
 # Uploading
@@ -354,7 +373,7 @@ class FileUploadView(MattermostView):
                 403,
             )
         if request.META.get("CONTENT_LENGTH", "") in ("", "0"):
-            raise _unreadable_request("Content-Length should not be 0")
+            raise unreadable_request("Content-Length should not be 0")
         media_type = (request.content_type or "").split(";")[0].strip().lower()
         client_ids: list[str] | None
         if media_type == MULTIPART:
@@ -367,7 +386,7 @@ class FileUploadView(MattermostView):
         )
 
 
-def _uploadable_channel(actor: User, channel_id: str) -> Channel:
+def uploadable_channel(actor: User, channel_id: str) -> Channel:
     """The channel, if ``actor`` may upload to it; an unknown one is the same 403."""
     channel = channel_get(channel_id)
     if channel is None or not has_channel_permission(actor, channel.id, "upload_file"):
@@ -375,19 +394,19 @@ def _uploadable_channel(actor: User, channel_id: str) -> Channel:
     return channel
 
 
-def _parsed(request: Request) -> tuple[Any, Any]:
+def parsed_form(request: Request) -> tuple[Any, Any]:
     """The form fields and files; a body that cannot be read (or holds more fields or
     files than Django's DATA_UPLOAD_* limits allow) is Mattermost's read_request error."""
     try:
         return request.POST, request.FILES
     except ParseError as error:
-        raise _unreadable_request(str(error.detail)) from None
+        raise unreadable_request(str(error.detail)) from None
     except SuspiciousOperation as error:
-        raise _unreadable_request(str(error)) from None
+        raise unreadable_request(str(error)) from None
 
 
 def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[str]]:
-    fields, files = _parsed(request)
+    fields, files = parsed_form(request)
     for name in fields:
         if name not in UPLOAD_FIELDS:
             # A file part without a file name arrives as a plain field, e.g. "files".
@@ -408,7 +427,7 @@ def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[st
     channel_id = channel_ids.pop()
     if not is_valid_id(channel_id):
         raise invalid_url_param("channel_id")
-    channel = _uploadable_channel(actor, channel_id)
+    channel = uploadable_channel(actor, channel_id)
     client_ids: list[str] = fields.getlist("client_ids")
     if client_ids and len(client_ids) < len(uploads):
         raise invalid_body_param("client_ids")
@@ -419,13 +438,16 @@ def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[st
             f"{len(uploads)} files.",
             400,
         )
-    infos = [
+    return store_uploads(actor, channel, uploads), client_ids
+
+
+def store_uploads(actor: User, channel: Channel, uploads: list[UploadedFile]) -> list[FileInfo]:
+    return [
         services.file_upload(
             uploader=actor, channel=channel, name=upload.name or "", content=upload
         )
         for upload in uploads
     ]
-    return infos, client_ids
 
 
 def _upload_body(request: Request, actor: User) -> tuple[list[FileInfo], list[str] | None]:
@@ -435,11 +457,11 @@ def _upload_body(request: Request, actor: User) -> tuple[list[FileInfo], list[st
     name = clean_file_name(request.query_params.get("filename", ""))
     if not name:
         raise invalid_url_param("filename")
-    channel = _uploadable_channel(actor, channel_id)
-    _, files = _parsed(request)
+    channel = uploadable_channel(actor, channel_id)
+    _, files = parsed_form(request)
     upload = files.get("file")
     if upload is None:
-        raise _unreadable_request()
+        raise unreadable_request()
     info = services.file_upload(uploader=actor, channel=channel, name=name, content=upload)
     client_id = request.query_params.get("client_id", "")
     # Mattermost sends null rather than [] when a simple upload names no client id.
