@@ -82,7 +82,11 @@ class TestUpdateNotify:
     def test_the_three_settings_are_needed(self, v1: V1Api, user: User, missing: str) -> None:
         sent = {"user_id": user.id, "email": "true", "desktop": "all", "desktop_sound": "true"}
         del sent[missing]
-        assert_v1_error(v1.post("users/update_notify", sent), 400, f"Invalid {missing} parameter")
+        assert_v1_error(
+            v1.post("users/update_notify", sent),
+            400,
+            f"The parameter '{missing}' is missing or not valid.",
+        )
 
     def test_others_need_edit_other_users(self, v1_bob: V1Api, user: User) -> None:
         sent = {"user_id": user.id, "email": "true", "desktop": "all", "desktop_sound": "true"}
@@ -167,7 +171,7 @@ class TestUpdateRoles:
     @pytest.mark.parametrize("roles", ["team_admin", "admin owner"])
     def test_only_1x_roles(self, v1: V1Api, other_user: User, roles: str) -> None:
         response = v1.post("users/update_roles", {"user_id": other_user.id, "new_roles": roles})
-        assert_v1_error(response, 400, "Invalid new_roles parameter")
+        assert_v1_error(response, 400, "The parameter 'new_roles' is missing or not valid.")
 
 
 class TestNewPassword:
@@ -206,7 +210,7 @@ class TestNewPassword:
         assert_v1_error(
             v1.post("users/newpassword", self.body(user, **change)),
             400,
-            f"Invalid {name} parameter",
+            f"The parameter '{name}' is missing or not valid.",
         )
 
     def test_the_server_minimum_applies(self, v1: V1Api, user: User) -> None:
@@ -289,7 +293,9 @@ class TestSessions:
     def test_revoke_needs_an_id_of_ones_own(
         self, v1: V1Api, v1_bob: V1Api, other_user: User
     ) -> None:
-        assert_v1_error(v1.post("users/revoke_session", {}), 400, "Invalid id parameter")
+        assert_v1_error(
+            v1.post("users/revoke_session", {}), 400, "The parameter 'id' is missing or not valid."
+        )
         bobs = Session.objects.get(user=other_user)
         assert_v1_error(v1.post("users/revoke_session", {"id": bobs.id}), 400)
         assert_v1_error(v1.post("users/revoke_session", {"id": "z" * 26}), 500)

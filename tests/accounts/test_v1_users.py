@@ -19,7 +19,7 @@ from tests.v1_fixtures import V1Api, assert_v1_error
 
 pytestmark = pytest.mark.django_db
 
-BAD_LOGIN = "Login failed because of invalid password"
+BAD_LOGIN = "Wrong login details, or the account is not in that team."
 
 
 def sign_up(api: V1Api, team: Team, name: str, **extra: object):  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ class TestCreate:
                 "password": "passw0rd!",
             },
         )
-        assert_v1_error(response, 500, "We couldn't find the existing team")
+        assert_v1_error(response, 500, "No such team.")
 
     def test_an_archived_team_takes_nobody(
         self, v1_anon: V1Api, alpha: Team, open_server: None
@@ -199,7 +199,7 @@ class TestLogin:
 
     def test_an_unknown_team(self, client: Client, user: User) -> None:
         response = self.login(client, name="nope", email="alice@example.com", password="passw0rd!")
-        assert_v1_error(response, 500, "We couldn't find the existing team")
+        assert_v1_error(response, 500, "No such team.")
 
     @pytest.mark.parametrize(
         "fields",
@@ -214,12 +214,12 @@ class TestLogin:
     ) -> None:
         response = self.login(client, **fields)
         assert_v1_error(
-            response, 403, "Either user id or team name and user email must be provided"
+            response, 403, "Send either an id, or a team name with an email or username."
         )
 
     def test_a_password_is_needed(self, client: Client, alpha: Team) -> None:
         response = self.login(client, name="alpha", email="alice@example.com", password="")
-        assert_v1_error(response, 403, "Password field must not be blank")
+        assert_v1_error(response, 403, "A password is needed to log in.")
 
     def test_a_deactivated_account(self, client: Client, user: User, alpha: Team) -> None:
         user_set_active(user=user, active=False)
@@ -294,9 +294,7 @@ class TestGetUser:
         alpha: Team,
         v1_login: Callable[[User, Team], str],
     ) -> None:
-        assert_v1_error(
-            v1_bob.get(f"users/{user.id}"), 403, "You do not have the appropriate permissions"
-        )
+        assert_v1_error(v1_bob.get(f"users/{user.id}"), 403, "You are not allowed to do this.")
         team_member_add(team=alpha, user=admin)
         as_admin = V1Api(client, v1_login(admin, alpha))
         body = as_admin.get(f"users/{user.id}").json()
@@ -332,7 +330,7 @@ class TestProfiles:
         assert_v1_error(
             v1.get(f"users/profiles/{other.id}"),
             403,
-            "You do not have the appropriate permissions (system)",
+            "Only a system admin may do this.",
         )
         as_admin = V1Api(client, login(admin)[1])
         assert set(as_admin.get(f"users/profiles/{other.id}").json()) == {admin.id}
@@ -363,7 +361,9 @@ class TestStatuses:
 
     @pytest.mark.parametrize("body", [{"ids": []}, ["x"], [1], "text"])
     def test_a_list_of_ids_is_needed(self, v1: V1Api, body: object) -> None:
-        assert_v1_error(v1.post("users/status", body), 400, "Invalid user_ids parameter")
+        assert_v1_error(
+            v1.post("users/status", body), 400, "The parameter 'user_ids' is missing or not valid."
+        )
 
     def test_one_query_whatever_the_number(
         self, v1: V1Api, user: User, django_assert_max_num_queries

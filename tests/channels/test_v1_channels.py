@@ -19,7 +19,7 @@ from tests.v1_fixtures import V1Api, assert_v1_error
 
 pytestmark = pytest.mark.django_db
 
-NO_MEMBER = "We couldn't get the channel member"
+NO_MEMBER = "You are not a member of this channel."
 
 
 @pytest.fixture
@@ -178,7 +178,11 @@ class TestCreate:
         )
 
     def test_a_direct_channel_needs_a_user(self, v1: V1Api) -> None:
-        assert_v1_error(v1.post("channels/create_direct", {}), 400, "Invalid user_id parameter")
+        assert_v1_error(
+            v1.post("channels/create_direct", {}),
+            400,
+            "The parameter 'user_id' is missing or not valid.",
+        )
         assert_v1_error(v1.post("channels/create_direct", {"user_id": "z" * 26}), 500)
 
     def test_need_a_session(self, v1_anon: V1Api) -> None:
@@ -200,7 +204,9 @@ class TestGet:
         assert_v1_error(v1_bob.get(f"channels/{dev.id}/"), 500, NO_MEMBER)
         assert_v1_error(v1.get(f"channels/{other_team_channel.id}/"), 500, NO_MEMBER)
         assert_v1_error(v1.get(f"channels/{'z' * 26}/"), 500)
-        assert_v1_error(v1.get("channels/short/"), 400, "Invalid channel_id parameter")
+        assert_v1_error(
+            v1.get("channels/short/"), 400, "The parameter 'channel_id' is missing or not valid."
+        )
 
 
 class TestEdit:
@@ -225,7 +231,7 @@ class TestEdit:
         assert_v1_error(
             v1.post("channels/update", {"id": town_square(alpha).id, "name": "square"}),
             403,
-            "Tried to perform an invalid update of the default channel town-square",
+            "The town-square channel cannot be renamed.",
         )
 
     def test_header_is_announced(self, v1: V1Api, dev: Channel) -> None:
@@ -253,7 +259,9 @@ class TestEdit:
         self, v1: V1Api, v1_bob: V1Api, dev: Channel, path: str, field: str
     ) -> None:
         assert_v1_error(
-            v1.post(f"channels/{path}", {field: "x"}), 400, "Invalid channel_id parameter"
+            v1.post(f"channels/{path}", {field: "x"}),
+            400,
+            "The parameter 'channel_id' is missing or not valid.",
         )
         assert_v1_error(v1.post(f"channels/{path}", {"channel_id": dev.id, field: "x" * 1025}), 400)
         assert_v1_error(v1_bob.post(f"channels/{path}", {"channel_id": dev.id, field: "x"}), 500)
@@ -267,7 +275,7 @@ class TestEdit:
         assert_v1_error(
             v1.post(f"channels/{town_square(alpha).id}/delete"),
             403,
-            "Cannot delete the default channel town-square",
+            "The town-square channel cannot be archived or deleted.",
         )
 
 
@@ -290,11 +298,13 @@ class TestMembership:
         assert_v1_error(
             v1.post(f"channels/{town_square(alpha).id}/leave"),
             403,
-            "Cannot leave the default channel town-square",
+            "Nobody can leave or be removed from town-square.",
         )
         direct = v1.post("channels/create_direct", {"user_id": other_user.id}).json()
         assert_v1_error(
-            v1.post(f"channels/{direct['id']}/leave"), 403, "Cannot leave a direct message channel"
+            v1.post(f"channels/{direct['id']}/leave"),
+            403,
+            "Nobody can be removed from a direct or group message.",
         )
 
     def test_add_and_remove(self, v1: V1Api, dev: Channel, other_user: User) -> None:
@@ -311,7 +321,11 @@ class TestMembership:
         self, v1: V1Api, v1_bob: V1Api, dev: Channel, admin: User, other_user: User
     ) -> None:
         assert_v1_error(v1_bob.post(f"channels/{dev.id}/add", {"user_id": other_user.id}), 403)
-        assert_v1_error(v1.post(f"channels/{dev.id}/add", {}), 400, "Invalid user_id parameter")
+        assert_v1_error(
+            v1.post(f"channels/{dev.id}/add", {}),
+            400,
+            "The parameter 'user_id' is missing or not valid.",
+        )
         assert_v1_error(
             v1.post(f"channels/{dev.id}/add", {"user_id": admin.id}), 500
         )  # not in the team

@@ -172,7 +172,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
             {"display_name": "T", "name": "api1", "email": "x@example.com", "type": "O"},
         ),
         500,
-        "This URL is unavailable. Please try another.",
     )
 
     # find_team_by_name
@@ -216,7 +215,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
             {"email": "carol@example.com", "username": "carol", "password": "passw0rd"},
         ),
         500,
-        "We couldn't find the existing team",
     )
 
     # login wrong password / without team name / with v3-style login_id -> errors
@@ -225,13 +223,10 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
             "users/login", {"name": "alpha", "email": "alice@example.com", "password": "bad"}
         ),
         403,
-        "Login failed because of invalid password",
     )
-    missing = "Either user id or team name and user email must be provided"
     assert_v1_error(
         anon.post("users/login", {"email": "alice@example.com", "password": "passw0rd"}),
         403,
-        missing,
     )
     assert_v1_error(
         anon.post(
@@ -239,7 +234,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
             {"name": "alpha", "login_id": "alice@example.com", "password": "passw0rd"},
         ),
         403,
-        missing,
     )
 
     # login {name: team_name, email, password}
@@ -541,7 +535,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
     assert_v1_error(
         as_bob.post(f"channels/{town_square['id']}/leave"),
         403,
-        "Cannot leave the default channel town-square",
     )
 
     # create second team (anonymously, with alice's address)
@@ -613,7 +606,6 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
     assert_v1_error(
         Client().get("/api/v1/teams/me", HTTP_COOKIE=multi),
         401,
-        "Invalid or expired session, please login again.",
     )
 
     # GET channels/ as alice@beta (session is bound to team beta)
@@ -627,9 +619,7 @@ def test_recorded_v1_session(client: Client, mm_config) -> None:
     assert {c["team_id"] for c in beta_channels["channels"]} == {beta["id"]}
 
     # GET channel of another team with team-beta session (500: no channel member row)
-    assert_v1_error(
-        as_beta.get(f"channels/{dev['id']}/"), 500, "We couldn't get the channel member"
-    )
+    assert_v1_error(as_beta.get(f"channels/{dev['id']}/"), 500)
 
     # unknown api route -> 404 HTML error page
     assert_v1_not_found_page(as_beta.get("nope"))

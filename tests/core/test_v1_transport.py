@@ -17,7 +17,7 @@ from tests.v1_fixtures import V1Api, assert_v1_error, assert_v1_not_found_page
 
 pytestmark = pytest.mark.django_db
 
-EXPIRED = "Invalid or expired session, please login again."
+EXPIRED = "The session is missing, invalid or expired; please log in again."
 
 
 @pytest.fixture
@@ -153,9 +153,9 @@ class TestErrors:
     def test_statuses_are_1x_ones(self, error: AppError, status: int) -> None:
         assert v1_error(error).status_code == status
 
-    def test_permission_errors_read_as_in_1x(self) -> None:
-        denied = v1_error(AppError("api.context.permissions.app_error", "not allowed", 403))
-        assert denied.message == "You do not have the appropriate permissions"
+    def test_a_changed_status_keeps_our_message(self) -> None:
+        error = AppError("api.channel.delete_channel.cannot.app_error", "kept as written", 400)
+        assert (v1_error(error).status_code, v1_error(error).message) == (403, "kept as written")
 
 
 class TestRoutes:

@@ -73,7 +73,9 @@ class TestCreate:
         self, v1: V1Api, v1_bob: V1Api, dev: Channel, alpha: Team, user: User
     ) -> None:
         assert_v1_error(
-            create(v1, dev.id, message="m", root_id="bad"), 400, "Invalid RootId parameter"
+            create(v1, dev.id, message="m", root_id="bad"),
+            400,
+            "The parameter 'RootId' is missing or not valid.",
         )
         assert_v1_error(create(v1, dev.id, message="m", root_id="z" * 26), 400)
         assert_v1_error(create(v1, dev.id, message="m", type="system_join_leave"), 400)
@@ -106,7 +108,7 @@ class TestUpdate:
         assert_v1_error(
             v1.post(update, {"id": "z" * 26, "channel_id": dev.id, "message": "x"}),
             400,
-            "We couldn't find the existing post or comment to update.",
+            "No such post to edit.",
         )
         square = Channel.objects.get(team=alpha, name="town-square")
         assert_v1_error(
@@ -232,10 +234,14 @@ class TestPages:
         assert after["order"] == [latest.id, reply.id]
         assert set(after["posts"]) == {latest.id, reply.id, root.id}
         assert_v1_error(
-            v1.get(f"channels/{dev.id}/post/{root.id}/after/0/0"), 400, "Invalid numPosts parameter"
+            v1.get(f"channels/{dev.id}/post/{root.id}/after/0/0"),
+            400,
+            "The parameter 'numPosts' is missing or not valid.",
         )
         assert_v1_error(
-            v1.get(f"channels/{dev.id}/post/bad/after/0/1"), 400, "Invalid postId parameter"
+            v1.get(f"channels/{dev.id}/post/bad/after/0/1"),
+            400,
+            "The parameter 'postId' is missing or not valid.",
         )
 
 
@@ -300,7 +306,9 @@ class TestDelete:
         square = Channel.objects.get(team=alpha, name="town-square")
         assert_v1_error(v1.post(f"channels/{square.id}/post/{root.id}/delete"), 403)
         assert_v1_error(
-            v1.post(f"channels/{dev.id}/post/{'z' * 26}/delete"), 400, "Invalid postId parameter"
+            v1.post(f"channels/{dev.id}/post/{'z' * 26}/delete"),
+            400,
+            "The parameter 'postId' is missing or not valid.",
         )
         v1.post(f"channels/{dev.id}/post/{reply.id}/delete")
         assert_v1_error(v1.post(f"channels/{dev.id}/post/{reply.id}/delete"), 400)

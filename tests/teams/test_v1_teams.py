@@ -83,7 +83,7 @@ class TestCreate:
     @pytest.mark.parametrize(
         ("fields", "message"),
         [
-            ({"name": "api-team"}, "This URL is unavailable. Please try another."),
+            ({"name": "api-team"}, "The team name starts with a reserved word."),
             ({"name": "Not A Name"}, ""),
             ({"type": "X"}, ""),
             ({"email": ""}, ""),
@@ -154,7 +154,9 @@ class TestSignupLink:
         assert_v1_error(v1_anon.post("teams/signup", {"email": "carol@example.com"}), 403)
 
     def test_signup_needs_an_address(self, v1_anon: V1Api) -> None:
-        assert_v1_error(v1_anon.post("teams/signup", {}), 400, "Invalid email parameter")
+        assert_v1_error(
+            v1_anon.post("teams/signup", {}), 400, "The parameter 'email' is missing or not valid."
+        )
 
     @pytest.mark.parametrize(
         "body", [{"team": [], "user": {}}, {"team": {}, "user": {}, "invites": "x"}]
@@ -234,9 +236,7 @@ class TestAll:
         login: Callable[..., tuple[Session, str]],
         django_assert_max_num_queries,
     ) -> None:  # type: ignore[no-untyped-def]
-        assert_v1_error(
-            v1.get("teams/all"), 403, "You do not have the appropriate permissions (system)"
-        )
+        assert_v1_error(v1.get("teams/all"), 403, "Only a system admin may do this.")
         as_admin = V1Api(client, login(admin)[1])
         assert list(as_admin.get("teams/all").json()) == [alpha.id]
         with django_assert_max_num_queries(2) as one:

@@ -82,7 +82,7 @@ def too_large(name: str, length: int) -> AppError:
     limit = settings.MATTERMOST.max_file_size
     return AppError(
         "api.file.upload_file.too_large_detailed.app_error",
-        f"Unable to upload file {name}. {length} bytes exceeds the maximum allowed {limit} bytes.",
+        f"{name} is {length} bytes; files may be at most {limit} bytes.",
         413,
     )
 

@@ -56,7 +56,7 @@ class PreferenceView(V1View):
             # 1.x reported a failed lookup (500), not a missing resource.
             raise AppError(
                 "app.preference.get.app_error",
-                "We encountered an error while finding preferences",
+                "No such preference.",
                 500,
                 f"category={category}, name={name}",
             )

@@ -50,9 +50,7 @@ def target_user(request: Request, user_id: str) -> User:
     require_self_or_permission(actor, user_id, "edit_other_users")
     user = actor if user_id == actor.id else selectors.user_get(user_id)
     if user is None:
-        raise AppError(
-            "app.user.missing_account.const", "We couldn't find the existing account", 500
-        )
+        raise AppError("app.user.missing_account.const", "No such user.", 500)
     if user.is_system_admin and not has_system_permission(actor, "manage_system"):
         raise not_permitted(f"userId={user_id}")
     return user
@@ -155,9 +153,7 @@ class UpdateRolesView(V1View):
             raise not_permitted("only a system admin makes system admins")
         user = selectors.user_get(user_id)
         if user is None:
-            raise AppError(
-                "app.user.missing_account.const", "We couldn't find the existing account", 500
-            )
+            raise AppError("app.user.missing_account.const", "No such user.", 500)
         member = session_team_member(request, user)
         if not has_team_permission(actor, member.team_id, "manage_team_roles"):
             raise not_permitted(f"userId={user_id}")
@@ -197,7 +193,7 @@ class NewPasswordView(V1View):
         if not actor.check_password(current):
             raise AppError(
                 "api.user.update_password.incorrect.app_error",
-                "The current password you entered is incorrect.",
+                "The current password is wrong.",
                 403,
             )
         services.user_set_password(user=actor, password=new_password, keep=request_session(request))

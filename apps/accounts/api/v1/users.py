@@ -56,15 +56,11 @@ SIGN_UP_FIELDS = ("username", "email", "password", "nickname", "first_name", "la
 
 def missing_team(detail: str) -> AppError:
     # A missing row was a store error in 1.x: 500, with the lookup in the details.
-    return AppError(
-        "app.team.get.find.app_error", "We couldn't find the existing team", 500, detail
-    )
+    return AppError("app.team.get.find.app_error", "No such team.", 500, detail)
 
 
 def missing_user(user_id: str) -> AppError:
-    return AppError(
-        "app.user.missing_account.const", "We couldn't find the existing account", 500, user_id
-    )
+    return AppError("app.user.missing_account.const", "No such user.", 500, user_id)
 
 
 def live_team(team: Team | None, detail: str) -> Team:
@@ -105,25 +101,21 @@ class UserCreateView(V1View):
 # Logging in and out
 
 BLANK_PASSWORD = "api.user.login.blank_pwd.app_error"
-# 1.x refused every failed login with 403 and said why in these words.
-LOGIN_MESSAGES = {
-    BLANK_PASSWORD: "Password field must not be blank",
-    "api.user.login.inactive.app_error": (
-        "Login failed because your account has been set to inactive.  "
-        "Please contact an administrator."
-    ),
-    "api.user.check_user_login_attempts.too_many.app_error": (
-        "Your account is locked because of too many failed password attempts. "
-        "Please reset your password."
-    ),
-}
+# 1.x refused every failed login with 403. These refusals say why, in the service's words;
+# any other gets the wrong-credentials answer.
+TOLD_LOGIN_ERRORS = frozenset(
+    {
+        "api.user.login.inactive.app_error",
+        "api.user.check_user_login_attempts.too_many.app_error",
+    }
+)
 LOGIN_FIELDS = ("id", "name", "email", "username", "password", "device_id")
 # Unknown accounts and wrong passwords get the same answer, so nobody learns who exists.
-BAD_LOGIN_MESSAGE = "Login failed because of invalid password"
+BAD_LOGIN_MESSAGE = "Wrong login details, or the account is not in that team."
 
 
 def login_refused(error: AppError) -> AppError:
-    message = LOGIN_MESSAGES.get(error.error_id, BAD_LOGIN_MESSAGE)
+    message = error.message if error.error_id in TOLD_LOGIN_ERRORS else BAD_LOGIN_MESSAGE
     return AppError(error.error_id, message, 403, error.detailed_error)
 
 
@@ -161,12 +153,12 @@ class LoginView(V1View):
         sent = string_map(request)
         body = {key: sent.get(key, "") for key in LOGIN_FIELDS}
         if not body["password"]:
-            raise AppError(BLANK_PASSWORD, LOGIN_MESSAGES[BLANK_PASSWORD], 403)
+            raise AppError(BLANK_PASSWORD, "A password is needed to log in.", 403)
         login_id = body["email"] or body["username"]
         if not body["id"] and not (body["name"] and login_id):
             raise AppError(
                 "api.user.login.v1_missing.app_error",
-                "Either user id or team name and user email must be provided",
+                "Send either an id, or a team name with an email or username.",
                 403,
             )
         team_id = login_team_id(body)

@@ -24,7 +24,7 @@ from apps.teams.api.v1.scope import session_team
 def missing_channel(channel_id: str) -> AppError:
     return AppError(
         "app.channel.get.existing.app_error",
-        "We couldn't find the existing channel",
+        "No such channel.",
         500,
         f"id={channel_id}",
     )
@@ -33,7 +33,7 @@ def missing_channel(channel_id: str) -> AppError:
 def missing_member(channel_id: str, user_id: str) -> AppError:
     return AppError(
         "app.channel.get_member.missing.app_error",
-        "We couldn't get the channel member",
+        "You are not a member of this channel.",
         500,
         f"channel_id={channel_id}, user_id={user_id}",
     )

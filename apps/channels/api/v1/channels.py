@@ -149,9 +149,7 @@ class CreateChannelView(V1View):
         if team_id and team_id != team.id:
             other = team_get(param_id(team_id, "team_id"))
             if other is None:
-                raise AppError(
-                    "app.team.get.find.app_error", "We couldn't find the existing team", 500
-                )
+                raise AppError("app.team.get.find.app_error", "No such team.", 500)
             team = other
         if fields["type"] in CREATE_PERMISSIONS:
             require_team_permission(actor, team.id, CREATE_PERMISSIONS[fields["type"]])
@@ -173,7 +171,7 @@ class CreateDirectChannelView(V1View):
         if other is None:
             raise AppError(
                 "api.channel.create_direct_channel.invalid_user.app_error",
-                "Invalid other user id",
+                "The other user's id is not valid.",
                 500,
                 other_id,
             )

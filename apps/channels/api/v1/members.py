@@ -42,7 +42,7 @@ def refuse_archived(channel: Channel) -> None:
     if channel.delete_at:
         raise AppError(
             "api.channel.add_user_to_channel.deleted.app_error",
-            "The channel has been archived or deleted",
+            "This channel is deleted.",
             400,
         )
 
@@ -88,7 +88,7 @@ class AddMemberView(V1View):
         if channel.type not in MANAGE_MEMBERS:
             raise AppError(
                 "api.channel.add_user_to_channel.type.app_error",
-                "Can not add user to this channel type",
+                "Nobody can be added to a direct message channel.",
                 500,
             )
         refuse_archived(channel)
@@ -109,9 +109,7 @@ class RemoveMemberView(V1View):
             require_channel_permission(actor, channel.id, MANAGE_MEMBERS[channel.type])
         user = user_get(user_id)
         if user is None:
-            raise AppError(
-                "app.user.missing_account.const", "We couldn't find the existing account", 500
-            )
+            raise AppError("app.user.missing_account.const", "No such user.", 500)
         services.channel_member_remove(channel=channel, user=user, remover=actor)
         return Response({"channel_id": channel.id, "removed_user_id": user_id})
 
@@ -160,7 +158,7 @@ class ExtraInfoView(V1View):
         if channel.delete_at:
             raise AppError(
                 "api.channel.get_channel_extra_info.deleted.app_error",
-                "The channel has been archived or deleted",
+                "This channel is deleted.",
                 400,
             )
         limit = int(member_limit) if member_limit else DEFAULT_EXTRA_MEMBERS

@@ -53,33 +53,21 @@ class V1View(MattermostView):
 # Errors
 
 
-NO_PERMISSION = "You do not have the appropriate permissions"
+NO_PERMISSION = "You are not allowed to do this."
 
-# The status (and, where clients may compare it, the message) 1.4.0 answered for errors the
-# shared services raise. Messages are None where ours is kept.
-V1_ERRORS: dict[str, tuple[int, str | None]] = {
-    "api.context.session_expired.app_error": (
-        401,
-        "Invalid or expired session, please login again.",
-    ),
-    "api.context.permissions.app_error": (403, NO_PERMISSION),
-    "model.team.is_valid.reserved.app_error": (500, "This URL is unavailable. Please try another."),
-    "api.channel.remove.default.app_error": (403, "Cannot leave the default channel town-square"),
-    "api.channel.remove_channel_member.type.app_error": (
-        403,
-        "Cannot leave a direct message channel",
-    ),
-    "api.channel.update_channel.tried.app_error": (
-        403,
-        "Tried to perform an invalid update of the default channel town-square",
-    ),
-    "api.channel.delete_channel.cannot.app_error": (
-        403,
-        "Cannot delete the default channel town-square",
-    ),
+# The status 1.4.0 answered for errors the shared services raise, where it differs from
+# ours. The message stays the service's own.
+V1_STATUSES: dict[str, int] = {
+    "api.context.session_expired.app_error": 401,
+    "api.context.permissions.app_error": 403,
+    "model.team.is_valid.reserved.app_error": 500,
+    "api.channel.remove.default.app_error": 403,
+    "api.channel.remove_channel_member.type.app_error": 403,
+    "api.channel.update_channel.tried.app_error": 403,
+    "api.channel.delete_channel.cannot.app_error": 403,
     # 1.x refused another user's preferences as an unauthorised session.
-    "api.preference.update_preferences.set.app_error": (401, None),
-    "api.team.is_team_creation_allowed.disabled.app_error": (500, None),
+    "api.preference.update_preferences.set.app_error": 401,
+    "api.team.is_team_creation_allowed.disabled.app_error": 500,
 }
 # Errors of the model, store and app layers carried no status in 1.x, so the client got a
 # 500; the API layer set its statuses explicitly (400 for a bad parameter, 403 ...).
@@ -87,8 +75,8 @@ LOWER_LAYERS = ("model.", "store.", "app.")
 
 
 def v1_status(error: AppError) -> int:
-    if error.error_id in V1_ERRORS:
-        return V1_ERRORS[error.error_id][0]
+    if error.error_id in V1_STATUSES:
+        return V1_STATUSES[error.error_id]
     if error.status_code == 404:
         return 500  # 1.x had no "not found" answers: a missing row was a store error
     if error.status_code == 400 and error.error_id.startswith(LOWER_LAYERS):
@@ -97,17 +85,22 @@ def v1_status(error: AppError) -> int:
 
 
 def v1_error(error: AppError) -> AppError:
-    """``error`` with the status (and message) Mattermost 1.4.0 gave it."""
+    """``error`` with the status Mattermost 1.4.0 gave it."""
     status = v1_status(error)
-    message = V1_ERRORS.get(error.error_id, (0, None))[1] or error.message
-    if (status, message) == (error.status_code, error.message):
+    if status == error.status_code:
         return error
-    return AppError(error.error_id, message, status, error.detailed_error, headers=error.headers)
+    return AppError(
+        error.error_id, error.message, status, error.detailed_error, headers=error.headers
+    )
 
 
 def invalid_param(name: str) -> AppError:
     """1.x's answer to a missing or malformed parameter (``SetInvalidParam``)."""
-    return AppError("api.context.invalid_param.app_error", f"Invalid {name} parameter", 400)
+    return AppError(
+        "api.context.invalid_param.app_error",
+        f"The parameter '{name}' is missing or not valid.",
+        400,
+    )
 
 
 def not_permitted(detail: str = "") -> AppError:
@@ -116,7 +109,7 @@ def not_permitted(detail: str = "") -> AppError:
 
 def not_system_admin(user_id: str) -> AppError:
     return AppError(
-        "api.context.system_permissions.app_error", f"{NO_PERMISSION} (system)", 403, user_id
+        "api.context.system_permissions.app_error", "Only a system admin may do this.", 403, user_id
     )
 
 

@@ -51,7 +51,11 @@ MAX_TIME = 2**62
 def page_limit(raw: str, name: str) -> int:
     limit = int(raw)
     if limit > MAX_PAGE:
-        raise AppError("store.sql_post.get_posts.app_error", "Limit exceeded for paging", 400)
+        raise AppError(
+            "store.sql_post.get_posts.app_error",
+            f"At most {MAX_PAGE} posts can be read at a time.",
+            400,
+        )
     if limit <= 0 and name == "numPosts":
         raise invalid_param(name)
     return limit
@@ -117,7 +121,7 @@ class UpdatePostView(V1View):
         if post is None or post.channel_id != channel.id:
             raise AppError(
                 "api.post.update_post.find.app_error",
-                "We couldn't find the existing post or comment to update.",
+                "No such post to edit.",
                 400,
             )
         actor = session_user(request)
@@ -212,7 +216,7 @@ def thread_response(request: Request, post: Post) -> Response:
 def live_post(post_id: str) -> Post:
     post = selectors.live_post_get(param_id(post_id, "postId"))
     if post is None:
-        raise AppError("app.post.get.app_error", "We couldn't get the post", 500, f"id={post_id}")
+        raise AppError("app.post.get.app_error", "No such post.", 500, f"id={post_id}")
     return post
 
 

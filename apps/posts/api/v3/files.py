@@ -107,8 +107,7 @@ class UploadFileView(V3View):
         if client_ids and len(client_ids) != len(uploads):
             raise AppError(
                 "api.file.upload_file.incorrect_number_of_files.app_error",
-                f"Unable to upload file(s). Have {len(client_ids)} client_ids for "
-                f"{len(uploads)} files.",
+                f"Got {len(client_ids)} client_ids for {len(uploads)} files.",
                 400,
             )
         infos = store_uploads(actor, channel, uploads)

@@ -90,7 +90,7 @@ UPLOAD_FIELDS = frozenset({"channel_id", "client_ids"})
 def unreadable_request(detail: str = "") -> AppError:
     return AppError(
         "api.file.upload_file.read_request.app_error",
-        "Unable to upload file(s). Error reading or parsing request data.",
+        "The upload request could not be read.",
         400,
         detail,
     )
@@ -129,7 +129,7 @@ def file_response(
         stored: IO[bytes] = open_stored(path)
     except FileNotFoundError:
         raise AppError(
-            "api.file.file_reader.app_error", "Unable to get a file reader.", 404
+            "api.file.file_reader.app_error", "The stored file is missing.", 404
         ) from None
     response = FileResponse(stored, content_type=content_type)
     response["Content-Disposition"] = content_disposition(
@@ -245,8 +245,7 @@ def require_file_in_post(info: FileInfo) -> None:
     if not info.post_id:
         raise AppError(
             "api.file.get_public_link.no_post.app_error",
-            "Unable to get public link for file. File must be attached to a post that "
-            "can be read by the current user.",
+            "Only a file attached to a post has a public link.",
             400,
         )
 
@@ -416,7 +415,7 @@ def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[st
     if len(channel_ids) > 1:
         raise AppError(
             "api.file.upload_file.multiple_channel_ids.app_error",
-            "Unable to upload file(s). Multiple conflicting channel_ids.",
+            "An upload goes to one channel, but several channel_ids were sent.",
             400,
         )
     uploads: list[UploadedFile] = [upload for _, group in files.lists() for upload in group]
@@ -434,8 +433,7 @@ def _upload_form(request: Request, actor: User) -> tuple[list[FileInfo], list[st
     if client_ids and len(client_ids) > len(uploads):
         raise AppError(
             "api.file.upload_file.incorrect_number_of_client_ids.app_error",
-            f"Unable to upload file(s). Have {len(client_ids)} client_ids for "
-            f"{len(uploads)} files.",
+            f"Got {len(client_ids)} client_ids for {len(uploads)} files.",
             400,
         )
     return store_uploads(actor, channel, uploads), client_ids
