@@ -91,6 +91,7 @@ class User(AbstractBaseUser):
     bot_description = models.CharField(max_length=1024, blank=True, default="")
     # Who manages the bot: a user id, or whatever id created it; empty for people.
     bot_owner_id = models.CharField(max_length=190, blank=True, default="", db_index=True)
+    bot_last_icon_update = models.BigIntegerField(default=0)
     disable_welcome_email = models.BooleanField(default=False)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import LazySettings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +29,7 @@ EXPIRED = "api.context.session_expired.app_error"
 BAD_URL = "api.context.invalid_url_param.app_error"
 BAD_BODY = "api.context.invalid_body_param.app_error"
 NO_BOT = "store.sql_bot.get.missing.app_error"
+NO_ICON = "api.bot.get_bot_icon_image.read_error"
 BOT_LOGIN = "api.user.login.bot_login_forbidden.app_error"
 MISSING_ID = "a" * 26
 # A role granting the bot permissions for one's own bots only (none are given to plain
@@ -146,6 +150,9 @@ class TestList:
         second = services.bot_create(owner_id=user.id, username="second")
         gone = services.bot_create(owner_id=user.id, username="gone")
         services.bot_set_active(bot=gone, active=False)
+        # Distinct creation times: bots made in the same millisecond go by username.
+        for offset, made in enumerate((bot, second, gone)):
+            User.objects.filter(id=made.id).update(create_at=1_000 + offset)
         listed = send(client, "GET", BOTS, admin_token).json()
         assert [b["user_id"] for b in listed] == [bot.id, second.id]
         with_deleted = send(client, "GET", f"{BOTS}?include_deleted=true", admin_token).json()
@@ -289,6 +296,69 @@ class TestAssign:
         assert_error(send(client, "POST", f"{base}/{admin.id}"), 401, EXPIRED)
         assert_error(send(client, "POST", f"{base}/{other_bot.id}", admin_token), 403, FORBIDDEN)
         assert_error(send(client, "POST", f"{base}/{admin.id}", token), 404, NO_BOT)
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8"/></svg>'
+BOMB = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>'
+
+
+def upload_icon(client: Client, bot: User, token: str, data: bytes, name: str = "i.svg") -> Any:
+    upload = SimpleUploadedFile(name, data, content_type="image/svg+xml")
+    return client.post(f"{BOTS}/{bot.id}/icon", {"image": upload}, **bearer(token))
+
+
+class TestIcon:
+    @pytest.fixture(autouse=True)
+    def _data_dir(self, settings: LazySettings, tmp_path: Path) -> None:
+        settings.DATA_DIR = tmp_path
+
+    def test_set_get_and_delete(self, client: Client, admin_token: str, bot: User) -> None:
+        url = f"{BOTS}/{bot.id}/icon"
+        assert_error(send(client, "GET", url, admin_token), 404, NO_ICON)
+        assert upload_icon(client, bot, admin_token, SVG).json() == {"status": "OK"}
+        got = client.get(url, **bearer(admin_token))
+        assert (got.status_code, got["Content-Type"], got.content) == (200, "image/svg+xml", SVG)
+        again = client.get(url, HTTP_IF_NONE_MATCH=got["ETag"], **bearer(admin_token))
+        assert again.status_code == 304
+        me = send(client, "GET", f"/api/v4/users/{bot.id}", admin_token).json()
+        assert me["bot_last_icon_update"] == int(got["ETag"])
+        assert send(client, "DELETE", url, admin_token).json() == {"status": "OK"}
+        assert_error(send(client, "GET", url, admin_token), 404, NO_ICON)
+
+    @pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n", b"<html></html>", BOMB])
+    def test_only_svg_is_accepted(
+        self, client: Client, admin_token: str, bot: User, data: bytes
+    ) -> None:
+        response = upload_icon(client, bot, admin_token, data)
+        assert_error(response, 400, "api.bot.set_bot_icon_image.app_error")
+
+    def test_too_large_is_413(
+        self, client: Client, admin_token: str, bot: User, mm_config: Callable[..., None]
+    ) -> None:
+        mm_config(max_file_size=len(SVG) - 1)
+        response = upload_icon(client, bot, admin_token, SVG)
+        assert_error(response, 413, "api.bot.set_bot_icon_image.too_large.app_error")
+
+    def test_errors(self, client: Client, admin_token: str, token: str, bot: User) -> None:
+        url = f"{BOTS}/{bot.id}/icon"
+        assert_error(send(client, "GET", f"{BOTS}/x/icon", admin_token), 400, BAD_URL)
+        no_file = client.post(url, {}, **bearer(admin_token))
+        assert_error(no_file, 400, "api.bot.set_bot_icon_image.no_file.app_error")
+        assert_error(send(client, "GET", url), 401, EXPIRED)
+        assert_error(send(client, "DELETE", url), 401, EXPIRED)
+        # alice may not manage the admin's bot: it looks missing to her.
+        assert_error(upload_icon(client, bot, token, SVG), 404, NO_BOT)
+        assert_error(send(client, "DELETE", url, token), 404, NO_BOT)
+        missing = f"{BOTS}/{MISSING_ID}/icon"
+        assert_error(send(client, "GET", missing, admin_token), 404, NO_BOT)
+
+    def test_viewing_needs_view_members(
+        self, client: Client, bot: User, user: User, login: Login
+    ) -> None:
+        user.roles = "system_guest"
+        user.save()
+        response = send(client, "GET", f"{BOTS}/{bot.id}/icon", login(user)[1])
+        assert_error(response, 403, FORBIDDEN)
 
 
 class TestConvert:

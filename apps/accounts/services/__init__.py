@@ -6,7 +6,9 @@ from apps.accounts.services.bots import (
     bot_convert_to_user,
     bot_create,
     bot_patch,
+    bot_remove_icon,
     bot_set_active,
+    bot_set_icon,
     user_convert_to_bot,
 )
 from apps.accounts.services.login import credentials_check, invalid_credentials, login
@@ -63,7 +65,9 @@ __all__ = [
     "bot_convert_to_user",
     "bot_create",
     "bot_patch",
+    "bot_remove_icon",
     "bot_set_active",
+    "bot_set_icon",
     "credentials_check",
     "invalid_credentials",
     "login",

@@ -7,11 +7,11 @@ password; they act through personal access tokens.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 
-from apps.accounts import validators
+from apps.accounts import images, validators
 from apps.accounts.models import ROLE_SYSTEM_USER, User
 from apps.accounts.services.users import (
     user_create,
@@ -134,3 +134,31 @@ def user_convert_to_bot(*, user: User) -> User:
     user.save(update_fields=["is_bot", "bot_owner_id", "update_at"])
     publish("user_updated", {"user_id": user.id})
     return user
+
+
+def _date_icon(bot: User, when: int) -> None:
+    """The icon's date is what clients bust their caches with."""
+    bot.bot_last_icon_update = when
+    bot.update_at = now_ms()
+    bot.save(update_fields=["bot_last_icon_update", "update_at"])
+    publish("user_updated", {"user_id": bot.id})
+
+
+def bot_set_icon(*, bot: User, upload: IO[bytes], max_bytes: int) -> None:
+    """Store an SVG icon; other formats are refused, as upstream does."""
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise AppError(
+            "api.bot.set_bot_icon_image.too_large.app_error", "The icon file is too large.", 413
+        )
+    if not images.is_svg(data):
+        raise AppError(
+            "api.bot.set_bot_icon_image.app_error", "A bot's icon must be an SVG image.", 400
+        )
+    images.write_bot_icon(bot.id, data)
+    _date_icon(bot, now_ms())
+
+
+def bot_remove_icon(*, bot: User) -> None:
+    images.delete_bot_icon(bot.id)
+    _date_icon(bot, 0)

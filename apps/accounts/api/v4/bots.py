@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts import selectors, services
+from apps.accounts import images, selectors, services
+from apps.accounts.api.shared import IMAGE_CACHE_CONTROL, ImageView, uploaded_image
 from apps.accounts.api.v4.serializers import bot_etag, bot_json, user_for_viewer
 from apps.accounts.api.v4.user_changes import profile_changes
 from apps.accounts.models import User
@@ -27,9 +30,9 @@ from apps.accounts.permissions import (
 )
 from apps.core.body import body_object, optional_str
 from apps.core.errors import AppError, invalid_body_param, permission_denied
-from apps.core.etag import etag_response
+from apps.core.etag import client_has, etag_response, not_modified
 from apps.core.pagination import page_from
-from apps.core.views import MattermostView, query_flag, session_user, url_id
+from apps.core.views import STATUS_OK, MattermostView, query_flag, session_user, url_id
 
 BOT_FIELDS = ("username", "display_name", "description")
 
@@ -121,6 +124,61 @@ def set_active(request: Request, raw_bot_user_id: str, *, active: bool) -> Respo
     return Response(bot_json(bot))
 
 
+BOT_ICON_ERRORS = "api.bot.set_bot_icon_image"
+
+
+class BotIconView(ImageView):
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(
+        operation_id="GetBotIconImage",
+        responses={(200, "image/svg+xml"): OpenApiTypes.BINARY, 304: None},
+    )
+    def get(self, request: Request, bot_user_id: str) -> HttpResponse:
+        bot_user_id = url_bot_id(bot_user_id)
+        viewer = session_user(request)
+        if bot_user_id != viewer.id:
+            require_system_permission(viewer, "view_members")
+        bot = selectors.bot_get(bot_user_id, include_deleted=True)
+        svg = images.read_bot_icon(bot.id) if bot.bot_last_icon_update else None
+        if svg is None:
+            raise AppError(
+                "api.bot.get_bot_icon_image.read_error", "This bot has no icon of its own.", 404
+            )
+        # Upstream tags the icon with the profile picture's date, which an icon change
+        # does not move; the icon's own date keeps caches right.
+        etag = str(bot.bot_last_icon_update)
+        if client_has(request, etag):
+            return not_modified(etag)
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = IMAGE_CACHE_CONTROL
+        response["ETag"] = etag
+        return response
+
+    @extend_schema(
+        operation_id="SetBotIconImage",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "binary"}},
+                "required": ["image"],
+            }
+        },
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, bot_user_id: str) -> Response:
+        _, bot = manageable_bot(request, bot_user_id)
+        upload = uploaded_image(request, error_prefix=BOT_ICON_ERRORS)
+        services.bot_set_icon(bot=bot, upload=upload, max_bytes=settings.MATTERMOST.max_file_size)
+        return Response(STATUS_OK)
+
+    @extend_schema(operation_id="DeleteBotIconImage", request=None)
+    def delete(self, request: Request, bot_user_id: str) -> Response:
+        _, bot = manageable_bot(request, bot_user_id)
+        services.bot_remove_icon(bot=bot)
+        return Response(STATUS_OK)
+
+
 class BotDisableView(MattermostView):
     @extend_schema(operation_id="DisableBot", request=None)
     def post(self, request: Request, bot_user_id: str) -> Response:
@@ -189,6 +247,7 @@ class UserConvertToBotView(MattermostView):
 urlpatterns = [
     path("bots", BotsView.as_view(), name="bots"),
     path("bots/<str:bot_user_id>", BotView.as_view(), name="bot"),
+    path("bots/<str:bot_user_id>/icon", BotIconView.as_view(), name="bot-icon"),
     path("bots/<str:bot_user_id>/disable", BotDisableView.as_view(), name="bot-disable"),
     path("bots/<str:bot_user_id>/enable", BotEnableView.as_view(), name="bot-enable"),
     path("bots/<str:bot_user_id>/assign/<str:user_id>", BotAssignView.as_view(), name="bot-assign"),

@@ -29,6 +29,7 @@ OMIT_WHEN_EMPTY = (
     "mfa_active",
     "is_bot",
     "bot_description",
+    "bot_last_icon_update",
     "last_activity_at",
 )
 
@@ -61,6 +62,7 @@ def user_for_self(user: User) -> dict[str, Any]:
         "mfa_active": user.mfa_active,
         "is_bot": user.is_bot,
         "bot_description": user.bot_description,
+        "bot_last_icon_update": user.bot_last_icon_update,
         "last_activity_at": user.last_activity_at,
         "disable_welcome_email": user.disable_welcome_email,
     }
