@@ -177,6 +177,11 @@ class MattermostConfig:
         False,
         "Let users with the create_bot permission create bot accounts through the API.",
     )
+    disable_bots_when_owner_is_deactivated: bool = _setting(
+        "MM_SERVICESETTINGS_DISABLEBOTSWHENOWNERISDEACTIVATED",
+        True,
+        "Deactivating a user also disables the bots they own.",
+    )
     enable_api_team_deletion: bool = _setting(
         "MM_SERVICESETTINGS_ENABLEAPITEAMDELETION",
         False,

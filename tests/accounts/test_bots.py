@@ -161,12 +161,19 @@ class TestList:
         assert [b["username"] for b in paged] == ["second"]
 
     def test_only_orphaned_lists_bots_of_inactive_owners(
-        self, client: Client, admin_token: str, bot: User, other_user: User
+        self,
+        client: Client,
+        admin_token: str,
+        bot: User,
+        other_user: User,
+        mm_config: Callable[..., None],
     ) -> None:
+        mm_config(disable_bots_when_owner_is_deactivated=False)
         orphan = services.bot_create(owner_id=other_user.id, username="orphan")
         services.user_set_active(user=other_user, active=False)
+        of_plugin = services.bot_create(owner_id="com.example.plugin", username="plugged")
         listed = send(client, "GET", f"{BOTS}?only_orphaned=true", admin_token).json()
-        assert [b["user_id"] for b in listed] == [orphan.id]
+        assert {b["user_id"] for b in listed} == {orphan.id, of_plugin.id}
 
     def test_keepers_see_only_their_own(
         self, client: Client, keeper: User, login: Login, bot: User
@@ -417,6 +424,25 @@ class TestConvert:
         assert_error(
             send(client, "POST", "/api/v4/users/x/convert_to_bot", admin_token), 400, BAD_URL
         )
+
+
+class TestOwnerDeactivation:
+    def test_deactivating_the_owner_disables_their_bots(
+        self, client: Client, admin_token: str, user: User, login: Login
+    ) -> None:
+        owned = services.bot_create(owner_id=user.id, username="owned")
+        _, bot_token = login(owned)
+        assert send(client, "DELETE", f"/api/v4/users/{user.id}", admin_token).status_code == 200
+        assert User.objects.get(id=owned.id).delete_at > 0
+        assert_error(send(client, "GET", "/api/v4/users/me", bot_token), 401, EXPIRED)
+
+    def test_the_setting_keeps_them_running(
+        self, client: Client, admin_token: str, user: User, mm_config: Callable[..., None]
+    ) -> None:
+        mm_config(disable_bots_when_owner_is_deactivated=False)
+        owned = services.bot_create(owner_id=user.id, username="owned")
+        assert send(client, "DELETE", f"/api/v4/users/{user.id}", admin_token).status_code == 200
+        assert User.objects.get(id=owned.id).delete_at == 0
 
 
 class TestBotIdentity:
