@@ -1,5 +1,6 @@
 """Profile pictures as files: the generated default, turning an upload into the stored
-128x128 PNG, and where that PNG lives (``DATA_DIR/files/users/<id>/profile.png``).
+128x128 PNG, and where that PNG lives (``DATA_DIR/files/users/<id>/profile.png``); and bots'
+SVG icons (``DATA_DIR/files/bots/<id>/icon.svg``).
 
 No HTTP and no database here: services decide when to call these, views never do directly.
 """
@@ -12,6 +13,7 @@ import tempfile
 import zlib
 from pathlib import Path
 from typing import IO
+from xml.etree import ElementTree
 
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
@@ -106,13 +108,16 @@ def read_profile_image(user_id: str) -> bytes | None:
 
 
 def write_profile_image(user_id: str, png: bytes) -> None:
-    """Store the picture atomically, so a reader never sees half a file."""
-    path = profile_image_path(user_id)
+    _write_atomically(profile_image_path(user_id), png)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".profile-", suffix=".png")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(png)
+            out.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -121,6 +126,40 @@ def write_profile_image(user_id: str, png: bytes) -> None:
 
 def delete_profile_image(user_id: str) -> None:
     profile_image_path(user_id).unlink(missing_ok=True)
+
+
+# Bot icons
+
+
+def bot_icon_path(bot_user_id: str) -> Path:
+    return Path(settings.DATA_DIR) / "files" / "bots" / bot_user_id / "icon.svg"
+
+
+def is_svg(data: bytes) -> bool:
+    """Whether ``data`` is an XML document whose root is an ``<svg>`` element. Entity
+    declarations are refused outright: an icon needs none, and they are how XML bombs work."""
+    if b"<!ENTITY" in data:
+        return False
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, ValueError):
+        return False
+    return root.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
+
+
+def read_bot_icon(bot_user_id: str) -> bytes | None:
+    try:
+        return bot_icon_path(bot_user_id).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_bot_icon(bot_user_id: str, svg: bytes) -> None:
+    _write_atomically(bot_icon_path(bot_user_id), svg)
+
+
+def delete_bot_icon(bot_user_id: str) -> None:
+    bot_icon_path(bot_user_id).unlink(missing_ok=True)
 
 
 def _png(image: Image.Image) -> bytes:

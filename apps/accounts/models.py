@@ -86,6 +86,12 @@ class User(AbstractBaseUser):
     remote_id = models.CharField(max_length=26, blank=True, default="")
     last_activity_at = models.BigIntegerField(default=0)
     is_bot = models.BooleanField(default=False)
+    # A bot's own fields live on its user row (its display name is ``first_name``, as
+    # upstream maps it), so user lists show ``bot_description`` without a join.
+    bot_description = models.CharField(max_length=1024, blank=True, default="")
+    # Who manages the bot: a user id, or whatever id created it; empty for people.
+    bot_owner_id = models.CharField(max_length=190, blank=True, default="", db_index=True)
+    bot_last_icon_update = models.BigIntegerField(default=0)
     disable_welcome_email = models.BooleanField(default=False)
 
     objects: ClassVar[UserManager] = UserManager()

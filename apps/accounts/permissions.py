@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from apps.accounts.models import User
-from apps.accounts.selectors import UserScope, user_get_or_404, users_exist
+from apps.accounts.selectors import UserScope, bot_not_found, user_get_or_404, users_exist
 from apps.core.errors import AppError, permission_denied
 from apps.core.roles import roles_grant
 
@@ -114,3 +114,44 @@ def require_user_settings_access(actor: User, target_user_id: str) -> None:
     require_self_or_permission(actor, target_user_id, "edit_other_users")
     if actor.id != target_user_id:
         user_get_or_404(target_user_id)
+
+
+# Bots. Where the caller may not even read a bot, it answers as missing, as upstream does,
+# so that a user's being a bot is not revealed.
+
+
+def may_read_bot(actor: User, bot: User) -> bool:
+    if has_system_permission(actor, "read_others_bots"):
+        return True
+    return bot.bot_owner_id == actor.id and has_system_permission(actor, "read_bots")
+
+
+def require_bot_readable(actor: User, bot: User) -> None:
+    if not may_read_bot(actor, bot):
+        raise bot_not_found()
+
+
+def require_bot_manageable(actor: User, bot: User) -> None:
+    """``manage_bots`` for one's own bots, ``manage_others_bots`` for the rest; without the
+    matching read permission the bot looks missing."""
+    own = bot.bot_owner_id == actor.id
+    manage, read = (
+        ("manage_bots", "read_bots") if own else ("manage_others_bots", "read_others_bots")
+    )
+    if has_system_permission(actor, manage):
+        return
+    if not has_system_permission(actor, read):
+        raise bot_not_found()
+    raise permission_denied(actor.id, manage)
+
+
+def require_user_or_bot_access(actor: User, target: User) -> None:
+    """Acting for a bot (such as minting its access token) needs the right to manage it;
+    acting for a person, being them or ``edit_other_users``. Either refusal is a 403."""
+    if target.is_bot:
+        try:
+            require_bot_manageable(actor, target)
+        except AppError:
+            raise permission_denied(actor.id, "edit_other_users") from None
+        return
+    require_self_or_permission(actor, target.id, "edit_other_users")

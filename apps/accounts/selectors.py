@@ -364,3 +364,40 @@ def access_tokens_search(term: str) -> QuerySet[UserAccessToken]:
     return UserAccessToken.objects.filter(
         Q(id__startswith=term) | Q(user__id__startswith=term) | Q(user__username__startswith=term)
     ).order_by("id")
+
+
+# Bots
+
+
+def bot_not_found() -> AppError:
+    return AppError("store.sql_bot.get.missing.app_error", "There is no bot with that id.", 404)
+
+
+def bot_get(bot_user_id: str, *, include_deleted: bool = False) -> User:
+    """The bot with this user id; a person, or a disabled bot unless asked for, is a 404."""
+    bots = User.objects.filter(id=bot_user_id, is_bot=True)
+    if not include_deleted:
+        bots = bots.filter(delete_at=0)
+    bot = bots.first()
+    if bot is None:
+        raise bot_not_found()
+    return bot
+
+
+def bots_page(
+    *, page: Page, owner_id: str = "", include_deleted: bool = False, only_orphaned: bool = False
+) -> list[User]:
+    """A page of bots, oldest first as upstream lists them. Orphans are bots whose owner is
+    not an active user (deactivated, deleted, or not a user at all)."""
+    if page.empty:
+        return []
+    bots = User.objects.filter(is_bot=True)
+    if owner_id:
+        bots = bots.filter(bot_owner_id=owner_id)
+    if not include_deleted:
+        bots = bots.filter(delete_at=0)
+    if only_orphaned:
+        active = User.objects.filter(delete_at=0).values("id")
+        bots = bots.exclude(bot_owner_id__in=active)
+    ordered = bots.order_by("create_at", "username")
+    return list(ordered[page.offset : page.offset + page.per_page])

@@ -60,6 +60,7 @@ def client_config(*, version: str = SERVER_VERSION) -> dict[str, str]:
         "EnableSignInWithEmail": _flag(config.enable_sign_in_with_email),
         "EnableSignInWithUsername": _flag(config.enable_sign_in_with_username),
         "EnableUserAccessTokens": _flag(config.enable_user_access_tokens),
+        "EnableBotAccountCreation": _flag(config.enable_bot_account_creation),
         "EnableUserDeactivation": _flag(config.enable_user_deactivation),
         "EnableChannelViewedMessages": _flag(config.enable_channel_viewed_messages),
         "ShowEmailAddress": _flag(config.show_email_address),

@@ -172,6 +172,16 @@ class MattermostConfig:
         False,
         "Let users create personal access tokens and authenticate with them.",
     )
+    enable_bot_account_creation: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION",
+        False,
+        "Let users with the create_bot permission create bot accounts through the API.",
+    )
+    disable_bots_when_owner_is_deactivated: bool = _setting(
+        "MM_SERVICESETTINGS_DISABLEBOTSWHENOWNERISDEACTIVATED",
+        True,
+        "Deactivating a user also disables the bots they own.",
+    )
     enable_api_team_deletion: bool = _setting(
         "MM_SERVICESETTINGS_ENABLEAPITEAMDELETION",
         False,
@@ -321,6 +331,7 @@ class MattermostConfig:
             "EnableSignInWithUsername": self.enable_sign_in_with_username,
             "PasswordMinimumLength": self.password_minimum_length,
             "EnableUserAccessTokens": self.enable_user_access_tokens,
+            "EnableBotAccountCreation": self.enable_bot_account_creation,
         }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False

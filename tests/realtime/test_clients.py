@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from mattermostdriver import Driver
 
-from apps.accounts.models import Session, User
-from apps.accounts.services import user_create
+from apps.accounts.models import User
+from apps.accounts.services import access_token_create, bot_create
 from apps.channels.services import direct_channel_get_or_create
 from apps.posts.models import Post
 from apps.posts.services import post_create
@@ -88,14 +88,15 @@ def test_mattermostdriver_receives_posted(live_asgi: LiveServer, world: World) -
 def bot(
     live_asgi: LiveServer,
     world: World,
-    login: Callable[..., tuple[Session, str]],
+    mm_config: Callable[..., None],
     tmp_path: Path,
 ) -> Any:
-    """A bot account in the team, run by mmpy-bot in its own process."""
-    account = user_create(
-        username="pingbot", email="pingbot@example.com", password="passw0rd!", roles="system_user"
-    )
+    """A bot account in the team, run by mmpy-bot in its own process on a personal access
+    token, as bots are run."""
+    mm_config(enable_user_access_tokens=True)
+    account = bot_create(owner_id=world.bob.id, username="pingbot", display_name="Ping")
     team_member_add(team=world.team, user=account)
+    _, token = access_token_create(user=account, description="mmpy-bot")
     address = urlsplit(live_asgi.url)
     log = (tmp_path / "bot.log").open("wb")
     process = subprocess.Popen(
@@ -104,7 +105,7 @@ def bot(
             str(BOT_SCRIPT),
             f"http://{address.hostname}",
             str(address.port),
-            login(account)[1],
+            token,
             world.team.name,
         ],
         stdout=log,

@@ -92,15 +92,18 @@ class ImageView(MattermostView):
         return super().perform_content_negotiation(request, force=True)
 
 
-def uploaded_image(request: Request) -> UploadedFile:
-    """The file sent in the ``image`` field of a multipart form."""
+def uploaded_image(
+    request: Request, error_prefix: str = "api.user.upload_profile_user"
+) -> UploadedFile:
+    """The file sent in the ``image`` field of a multipart form. ``error_prefix`` starts the
+    error ids, which upstream names after the route (profile picture or bot icon)."""
     try:
         files = request.FILES
     except (UnsupportedMediaType, ParseError) as exc:
         # Mattermost answers 500 here; a body that is not a multipart form is the
         # client's mistake, so we keep its id but answer 400.
         raise AppError(
-            "api.user.upload_profile_user.parse.app_error",
+            f"{error_prefix}.parse.app_error",
             "The request body must be a multipart form with the picture in 'image'.",
             400,
             str(exc.detail),
@@ -108,7 +111,7 @@ def uploaded_image(request: Request) -> UploadedFile:
     uploads: list[UploadedFile] = files.getlist("image")
     if not uploads:
         raise AppError(
-            "api.user.upload_profile_user.no_file.app_error",
+            f"{error_prefix}.no_file.app_error",
             "No picture was sent: put the file in the form field 'image'.",
             400,
         )

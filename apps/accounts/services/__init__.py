@@ -1,6 +1,16 @@
 """Every write to users and what belongs to them, one module per concern. Callers import
 from here; the modules are how the code is kept in rooms of a sensible size."""
 
+from apps.accounts.services.bots import (
+    bot_assign,
+    bot_convert_to_user,
+    bot_create,
+    bot_patch,
+    bot_remove_icon,
+    bot_set_active,
+    bot_set_icon,
+    user_convert_to_bot,
+)
 from apps.accounts.services.login import credentials_check, invalid_credentials, login
 from apps.accounts.services.preferences import PreferenceData, preferences_delete, preferences_save
 from apps.accounts.services.profile_images import (
@@ -51,6 +61,13 @@ __all__ = [
     "access_token_enable",
     "access_token_revoke",
     "access_token_session_open",
+    "bot_assign",
+    "bot_convert_to_user",
+    "bot_create",
+    "bot_patch",
+    "bot_remove_icon",
+    "bot_set_active",
+    "bot_set_icon",
     "credentials_check",
     "invalid_credentials",
     "login",
@@ -66,6 +83,7 @@ __all__ = [
     "status_note_activity",
     "status_set",
     "user_change_own_password",
+    "user_convert_to_bot",
     "user_create",
     "user_create_from_invite",
     "user_patch",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from apps.accounts import validators
@@ -157,8 +158,17 @@ def user_set_active(*, user: User, active: bool) -> User:
         user.save(update_fields=["delete_at", "update_at"])
         if not active:
             sessions_revoke_for_user(user_id=user.id)
+            if not user.is_bot and settings.MATTERMOST.disable_bots_when_owner_is_deactivated:
+                _disable_bots_of(user)
     _announce_user(user)
     return user
+
+
+def _disable_bots_of(owner: User) -> None:
+    """One bot at a time, as upstream: an owner has a handful, and each needs its sessions
+    ended and its change announced."""
+    for bot in User.objects.filter(is_bot=True, bot_owner_id=owner.id, delete_at=0):
+        user_set_active(user=bot, active=False)
 
 
 def user_set_roles(*, user: User, roles: str) -> User:

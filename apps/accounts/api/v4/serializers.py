@@ -28,6 +28,8 @@ OMIT_WHEN_EMPTY = (
     "failed_attempts",
     "mfa_active",
     "is_bot",
+    "bot_description",
+    "bot_last_icon_update",
     "last_activity_at",
 )
 
@@ -59,6 +61,8 @@ def user_for_self(user: User) -> dict[str, Any]:
         "timezone": user.timezone,
         "mfa_active": user.mfa_active,
         "is_bot": user.is_bot,
+        "bot_description": user.bot_description,
+        "bot_last_icon_update": user.bot_last_icon_update,
         "last_activity_at": user.last_activity_at,
         "disable_welcome_email": user.disable_welcome_email,
     }
@@ -102,6 +106,24 @@ def user_etag(user: User) -> str:
     return make_etag(
         user.id, user.update_at, "", 0, config.show_full_name, config.show_email_address, 0
     )
+
+
+def bot_json(bot: User) -> dict[str, Any]:
+    """A bot as the bots routes answer it, read from its user row."""
+    return {
+        "user_id": bot.id,
+        "username": bot.username,
+        "display_name": bot.first_name,
+        "description": bot.bot_description,
+        "owner_id": bot.bot_owner_id,
+        "create_at": bot.create_at,
+        "update_at": bot.update_at,
+        "delete_at": bot.delete_at,
+    }
+
+
+def bot_etag(bot: User) -> str:
+    return make_etag(bot.id, bot.update_at)
 
 
 # Sessions and personal access tokens

@@ -24,6 +24,7 @@ from apps.accounts.permissions import (
     has_system_permission,
     require_self_or_permission,
     require_system_permission,
+    require_user_or_bot_access,
 )
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
@@ -194,7 +195,7 @@ class UserTokensView(MattermostView):
         if not description:
             raise invalid_body_param("description")
         require_system_permission(actor, CREATE_TOKEN)
-        require_self_or_permission(actor, user_id, EDIT_OTHER_USERS)
+        require_user_or_bot_access(actor, target)
         if target.is_system_admin and not has_system_permission(actor, MANAGE_SYSTEM):
             raise permission_denied(actor.id, MANAGE_SYSTEM)
         access_token, token = services.access_token_create(user=target, description=description)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from apps.accounts.api.v4 import (
+    bots,
     images,
     preferences,
     sessions_tokens,
@@ -24,6 +25,7 @@ urlpatterns = [
     *status.urlpatterns,
     *images.urlpatterns,
     *sessions_tokens.urlpatterns,
+    *bots.urlpatterns,
     # Last: a one-segment users/<user_id> would otherwise take users/tokens and the like.
     path("users/<str:user_id>", views.UserView.as_view(), name="user"),
 ]
