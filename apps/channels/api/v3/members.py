@@ -104,6 +104,17 @@ class LeaveChannelView(V3View):
 # Adding and removing others
 
 
+def _member_change(request: Request, team_id: str, channel_id: str) -> tuple[User, Channel, str]:
+    """The caller, the channel and the body's ``user_id`` of an add or remove, once the
+    caller may manage the channel's members."""
+    require_team_in_url(request, team_id)
+    user_id = v3_id(string_map(request).get("user_id", ""), "user_id")
+    actor = session_user(request)
+    channel = channel_of_url(channel_id)
+    _require_manage_members(actor, channel)
+    return actor, channel, user_id
+
+
 class AddMemberView(V3View):
     """``POST channels/{channel_id}/add`` ``{"user_id"}``: the new membership."""
 
@@ -113,11 +124,7 @@ class AddMemberView(V3View):
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, team_id: str, channel_id: str) -> Response:
-        require_team_in_url(request, team_id)
-        user_id = v3_id(string_map(request).get("user_id", ""), "user_id")
-        actor = session_user(request)
-        channel = channel_of_url(channel_id)
-        _require_manage_members(actor, channel)
+        actor, channel, user_id = _member_change(request, team_id, channel_id)
         if user_get(user_id) is None:
             raise AppError(
                 "api.channel.add_member.find_user.app_error", "There is no user with that id.", 400
@@ -138,11 +145,7 @@ class RemoveMemberView(V3View):
         responses={200: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, team_id: str, channel_id: str) -> Response:
-        require_team_in_url(request, team_id)
-        user_id = v3_id(string_map(request).get("user_id", ""), "user_id")
-        actor = session_user(request)
-        channel = channel_of_url(channel_id)
-        _require_manage_members(actor, channel)
+        actor, channel, user_id = _member_change(request, team_id, channel_id)
         services.channel_member_remove(
             channel=channel, user=user_get_or_404(user_id), remover=actor
         )
