@@ -453,3 +453,29 @@ def test_matterhook_posts_through_the_hook(
     Webhook(live_server.url, hook.id).send("deployed v1.2", username="deployer")
     assert last_post(square).message == "deployed v1.2"
     assert last_post(square).props["from_webhook"] == "true"
+
+
+def test_an_oversize_payload_is_refused(
+    client: Client, hook: IncomingWebhook, mm_config: Callable[..., None]
+) -> None:
+    mm_config(maximum_payload_size_bytes=1000)
+    body = {"text": "x" * 2000}
+    resp = client.post(f"/hooks/{hook.id}", body, content_type="application/json")
+    assert_error(resp, 413, "api.context.request_body_too_large.app_error")
+    assert not Post.objects.filter(message__startswith="xxx").exists()
+
+
+def test_the_admin_lists_and_retires_hooks(
+    client: Client, admin: User, hook: IncomingWebhook
+) -> None:
+    client.force_login(admin)
+    page = client.get("/admin/integrations/incomingwebhook/")
+    assert page.status_code == 200
+    assert b"CI" in page.content
+    resp = client.post(
+        "/admin/integrations/incomingwebhook/",
+        {"action": "retire", "_selected_action": [hook.id]},
+    )
+    assert resp.status_code == 302
+    hook.refresh_from_db()
+    assert hook.delete_at > 0
