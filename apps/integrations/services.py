@@ -20,7 +20,7 @@ from apps.integrations.payloads import WebhookPayload
 from apps.integrations.selectors import incoming_webhook_get
 from apps.posts.models import Post
 from apps.posts.services import post_create
-from apps.posts.validators import SLACK_ATTACHMENT_TYPE
+from apps.posts.validators import HIDDEN_PROPS, INTEGRATION_PROPS, SLACK_ATTACHMENT_TYPE
 
 # Longest value of each text field, in characters, as Mattermost checks them.
 FIELD_LIMITS = {"display_name": 64, "description": 500, "username": 255, "icon_url": 1024}
@@ -90,7 +90,11 @@ def _webhook_props(hook: IncomingWebhook, payload: WebhookPayload) -> dict[str, 
     """The payload's props plus the markers every webhook post carries; overrides of
     the author's name and picture only where the settings allow them."""
     config = settings.MATTERMOST
-    props = {**payload.props, "from_webhook": "true", "webhook_display_name": hook.display_name}
+    # The payload's props never set the markers and overrides themselves: those follow
+    # the hook and the settings alone.
+    reserved = (*HIDDEN_PROPS, *INTEGRATION_PROPS)
+    props = {key: value for key, value in payload.props.items() if key not in reserved}
+    props.update(from_webhook="true", webhook_display_name=hook.display_name)
     if payload.attachments:
         props["attachments"] = payload.attachments
     username = payload.username or hook.username

@@ -361,6 +361,19 @@ def test_attachments_and_overrides_when_allowed(
     assert post.props["override_icon_emoji"] == "robot"
 
 
+def test_payload_props_cannot_claim_overrides(
+    client: Client, hook: IncomingWebhook, town_square: Channel
+) -> None:
+    props = {"override_username": "admin", "add_channel_member": {}, "card": "ok"}
+    body = {"text": "sneaky", "props": props}
+    resp = client.post(f"/hooks/{hook.id}", body, content_type="application/json")
+    assert resp.status_code == 200
+    post = last_post(town_square)
+    assert post.props["card"] == "ok"
+    assert "override_username" not in post.props
+    assert "add_channel_member" not in post.props
+
+
 def test_the_payload_may_name_another_channel(
     client: Client, hook: IncomingWebhook, private_room: Channel
 ) -> None:
