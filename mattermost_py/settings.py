@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.channels",
     "apps.posts",
+    "apps.integrations",
     "apps.realtime",
 ]
 

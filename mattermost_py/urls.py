@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.integrations.api.webhook import urlpatterns as webhook_posts
 from apps.posts.api.v4.files import public_urlpatterns as public_files
 
 API_VERSIONS = {
@@ -43,6 +44,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Mattermost serves public file links at the site root, outside the API.
     *public_files,
+    # Integrations post to /hooks/{hook_id}, outside the API, as in Mattermost.
+    *webhook_posts,
     *[api_namespace(version) for version in API_VERSIONS],
     *[route for version in API_VERSIONS for route in schema_routes(version)],
 ]

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
+from apps.integrations.models import IncomingWebhook
 from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
 
@@ -142,6 +143,13 @@ def fill_thread_memberships(rows: Rows, count: int) -> None:
     )
 
 
+def fill_incoming_webhooks(rows: Rows, count: int) -> None:
+    IncomingWebhook.objects.bulk_create(
+        IncomingWebhook(user=user, channel=rows.channel, team=rows.team, display_name="hook")
+        for user in rows.users(count)
+    )
+
+
 def fill_files(rows: Rows, count: int) -> None:
     FileInfo.objects.bulk_create(
         FileInfo(creator=user, channel=rows.channel, path=f"bulk/{n}.txt", name=f"{n}.txt")
@@ -177,6 +185,7 @@ PAGES = {
     "reactions": Page(changelist("posts/reaction"), fill_reactions),
     "thread memberships": Page(changelist("posts/threadmembership"), fill_thread_memberships),
     "files": Page(changelist("posts/fileinfo"), fill_files),
+    "incoming webhooks": Page(changelist("integrations/incomingwebhook"), fill_incoming_webhooks),
     # The change pages that list a team's or channel's members.
     "a team's page": Page(
         lambda rows: f"/admin/teams/team/{rows.team.pk}/change/", fill_team_members

@@ -20,7 +20,6 @@ def _flag(value: bool) -> str:
 ABSENT_FEATURES = (
     "EnableCommands",
     "EnableCustomEmoji",
-    "EnableIncomingWebhooks",
     "EnableLdap",
     "EnableMultifactorAuthentication",
     "EnableOAuthServiceProvider",
@@ -61,6 +60,9 @@ def client_config(*, version: str = SERVER_VERSION) -> dict[str, str]:
         "EnableSignInWithUsername": _flag(config.enable_sign_in_with_username),
         "EnableUserAccessTokens": _flag(config.enable_user_access_tokens),
         "EnableBotAccountCreation": _flag(config.enable_bot_account_creation),
+        "EnableIncomingWebhooks": _flag(config.enable_incoming_webhooks),
+        "EnablePostUsernameOverride": _flag(config.enable_post_username_override),
+        "EnablePostIconOverride": _flag(config.enable_post_icon_override),
         "EnableUserDeactivation": _flag(config.enable_user_deactivation),
         "EnableChannelViewedMessages": _flag(config.enable_channel_viewed_messages),
         "ShowEmailAddress": _flag(config.show_email_address),

@@ -182,6 +182,21 @@ class MattermostConfig:
         True,
         "Deactivating a user also disables the bots they own.",
     )
+    enable_incoming_webhooks: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS",
+        True,
+        "Let users manage incoming webhooks and let those webhooks post.",
+    )
+    enable_post_username_override: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE",
+        False,
+        "Let webhook posts show a username of their own instead of their creator's.",
+    )
+    enable_post_icon_override: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEPOSTICONOVERRIDE",
+        False,
+        "Let webhook posts show an icon of their own instead of their creator's picture.",
+    )
     enable_api_team_deletion: bool = _setting(
         "MM_SERVICESETTINGS_ENABLEAPITEAMDELETION",
         False,
@@ -332,6 +347,9 @@ class MattermostConfig:
             "PasswordMinimumLength": self.password_minimum_length,
             "EnableUserAccessTokens": self.enable_user_access_tokens,
             "EnableBotAccountCreation": self.enable_bot_account_creation,
+            "EnableIncomingWebhooks": self.enable_incoming_webhooks,
+            "EnablePostUsernameOverride": self.enable_post_username_override,
+            "EnablePostIconOverride": self.enable_post_icon_override,
         }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False

@@ -1,0 +1,51 @@
+"""The operator's view of incoming webhooks. Users make them through the API; the admin
+lists them and can retire one (softly, through the service, so its URL stops working)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.integrations.models import IncomingWebhook
+from apps.integrations.services import incoming_webhook_delete
+
+
+@admin.register(IncomingWebhook)
+class IncomingWebhookAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "team", "channel", "user", "channel_locked", "deleted")
+    list_filter = ("team", "channel_locked")
+    list_select_related = ("team", "channel", "user")
+    search_fields = ("display_name", "description")
+    fields = (
+        "display_name",
+        "description",
+        "team",
+        "channel",
+        "user",
+        "username",
+        "icon_url",
+        "channel_locked",
+        "create_at",
+        "update_at",
+        "delete_at",
+    )
+    readonly_fields = fields
+    actions = ("retire",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(boolean=True)
+    def deleted(self, hook: IncomingWebhook) -> bool:
+        return hook.delete_at != 0
+
+    @admin.action(description="Delete the selected webhooks (their URLs stop working)")
+    def retire(self, request: HttpRequest, queryset: QuerySet[IncomingWebhook]) -> None:
+        live = list(queryset.filter(delete_at=0))
+        for hook in live:
+            incoming_webhook_delete(hook=hook)
+        self.message_user(request, f"Deleted {len(live)} webhook(s).", messages.SUCCESS)

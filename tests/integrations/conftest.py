@@ -1,0 +1,46 @@
+"""Fixtures of the integrations tests: team "alpha" of alice (the `user` fixture, its
+creator and so its admin) and bob (`other_user`, a plain member), its town square, a
+private channel of alice's, and a hook of alice's posting into the town square."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from apps.accounts.models import Session, User
+from apps.channels.models import Channel
+from apps.channels.services import channel_create
+from apps.integrations.models import IncomingWebhook
+from apps.integrations.services import incoming_webhook_create
+from apps.teams.models import Team
+from apps.teams.services import team_create, team_member_add
+from tests.helpers import forget_join_notices
+
+
+@pytest.fixture
+def alpha(user: User, other_user: User) -> Team:
+    team = team_create(creator=user, display_name="Alpha", name="alpha", type="O")
+    team_member_add(team=team, user=other_user)
+    forget_join_notices(team)
+    return team
+
+
+@pytest.fixture
+def town_square(alpha: Team) -> Channel:
+    return Channel.objects.get(team=alpha, name="town-square")
+
+
+@pytest.fixture
+def private_room(alpha: Team, user: User) -> Channel:
+    return channel_create(team=alpha, creator=user, name="private", display_name="P", type="P")
+
+
+@pytest.fixture
+def bob_token(other_user: User, login: Callable[..., tuple[Session, str]]) -> str:
+    return login(other_user)[1]
+
+
+@pytest.fixture
+def hook(user: User, town_square: Channel) -> IncomingWebhook:
+    return incoming_webhook_create(creator=user, channel=town_square, display_name="CI")
