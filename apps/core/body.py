@@ -75,6 +75,15 @@ def body_roles(request: Request, name: str) -> str:
     return roles
 
 
+# The OpenAPI description of a scheme roles body (``body_scheme_flags``).
+SCHEME_FLAGS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        name: {"type": "boolean"} for name in ("scheme_admin", "scheme_user", "scheme_guest")
+    },
+}
+
+
 def body_scheme_flags(request: Request) -> dict[str, bool]:
     """A scheme roles body: each of scheme_guest/user/admin a boolean (absent: false, as
     Go decodes it)."""

@@ -38,7 +38,13 @@ from apps.channels.services import (
     channel_member_view,
 )
 from apps.channels.services.membership_roles import missing_channel_member
-from apps.core.body import body_object, body_roles, body_scheme_flags, body_string_list
+from apps.core.body import (
+    SCHEME_FLAGS_SCHEMA,
+    body_object,
+    body_roles,
+    body_scheme_flags,
+    body_string_list,
+)
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
@@ -283,15 +289,7 @@ class ChannelMemberRolesView(MattermostView):
 class ChannelMemberSchemeRolesView(MattermostView):
     @extend_schema(
         operation_id="UpdateChannelMemberSchemeRoles",
-        request={
-            "application/json": {
-                "type": "object",
-                "properties": {
-                    name: {"type": "boolean"}
-                    for name in ("scheme_admin", "scheme_user", "scheme_guest")
-                },
-            }
-        },
+        request={"application/json": SCHEME_FLAGS_SCHEMA},
         responses={200: OpenApiTypes.OBJECT},
     )
     def put(self, request: Request, channel_id: str, user_id: str) -> Response:

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from apps.accounts.models import User
 from apps.accounts.permissions import require_system_permission
 from apps.accounts.selectors import user_get
-from apps.core.body import body_roles, body_scheme_flags, body_string_list
+from apps.core.body import SCHEME_FLAGS_SCHEMA, body_roles, body_scheme_flags, body_string_list
 from apps.core.errors import AppError, invalid_body_param
 from apps.core.ids import is_valid_id
 from apps.core.pagination import page_from
@@ -286,15 +286,7 @@ class TeamMemberRolesView(MattermostView):
 class TeamMemberSchemeRolesView(MattermostView):
     @extend_schema(
         operation_id="UpdateTeamMemberSchemeRoles",
-        request={
-            "application/json": {
-                "type": "object",
-                "properties": {
-                    name: {"type": "boolean"}
-                    for name in ("scheme_admin", "scheme_user", "scheme_guest")
-                },
-            }
-        },
+        request={"application/json": SCHEME_FLAGS_SCHEMA},
         responses={200: OpenApiTypes.OBJECT},
     )
     def put(self, request: Request, team_id: str, user_id: str) -> Response:
