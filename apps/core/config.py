@@ -187,6 +187,31 @@ class MattermostConfig:
         True,
         "Let users manage incoming webhooks and let those webhooks post.",
     )
+    enable_outgoing_webhooks: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS",
+        True,
+        "Let users manage outgoing webhooks and let those webhooks be called.",
+    )
+    enable_commands: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLECOMMANDS",
+        True,
+        "Let users create custom slash commands and let those commands run.",
+    )
+    enable_oauth_service_provider: bool = _setting(
+        "MM_SERVICESETTINGS_ENABLEOAUTHSERVICEPROVIDER",
+        False,
+        "Let this server act as an OAuth 2.0 provider for registered apps.",
+    )
+    outgoing_integration_requests_timeout: int = _setting(
+        "MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT",
+        30,
+        "Seconds the server waits for an outgoing webhook or slash command URL to answer.",
+    )
+    allowed_untrusted_internal_connections: str = _setting(
+        "MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS",
+        "",
+        "Hosts, addresses or CIDR ranges on internal networks that integration URLs may reach.",
+    )
     enable_post_username_override: bool = _setting(
         "MM_SERVICESETTINGS_ENABLEPOSTUSERNAMEOVERRIDE",
         False,
@@ -321,6 +346,10 @@ class MattermostConfig:
             )
         if min(self.maximum_payload_size_bytes, self.maximum_url_length, self.max_file_size) < 1:
             raise ConfigError("payload, URL and file size limits must be positive")
+        if self.outgoing_integration_requests_timeout < 1:
+            raise ConfigError(
+                "MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT must be at least 1"
+            )
         if self.file_driver_name not in FILE_DRIVERS:
             raise ConfigError(
                 f"MM_FILESETTINGS_DRIVERNAME must be one of {', '.join(FILE_DRIVERS)}, "
@@ -350,6 +379,9 @@ class MattermostConfig:
             "EnableIncomingWebhooks": self.enable_incoming_webhooks,
             "EnablePostUsernameOverride": self.enable_post_username_override,
             "EnablePostIconOverride": self.enable_post_icon_override,
+            "EnableOutgoingWebhooks": self.enable_outgoing_webhooks,
+            "EnableCommands": self.enable_commands,
+            "EnableOAuthServiceProvider": self.enable_oauth_service_provider,
         }
         return hashlib.md5(
             json.dumps(public, sort_keys=True).encode(), usedforsecurity=False

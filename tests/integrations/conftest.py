@@ -4,7 +4,7 @@ private channel of alice's, and a hook of alice's posting into the town square."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -16,6 +16,7 @@ from apps.integrations.services import incoming_webhook_create
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
 from tests.helpers import forget_join_notices
+from tests.integrations.callback_server import CallbackServer, start_callback_server
 
 
 @pytest.fixture
@@ -44,3 +45,19 @@ def bob_token(other_user: User, login: Callable[..., tuple[Session, str]]) -> st
 @pytest.fixture
 def hook(user: User, town_square: Channel) -> IncomingWebhook:
     return incoming_webhook_create(creator=user, channel=town_square, display_name="CI")
+
+
+@pytest.fixture
+def callback_server() -> Iterator[CallbackServer]:
+    """A local integration URL (see tests/integrations/callback_server.py)."""
+    server = start_callback_server()
+    yield server
+    server.release.set()
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def allow_loopback(mm_config: Callable[..., None]) -> None:
+    """Let integration URLs reach 127.0.0.1, where the test callback servers listen."""
+    mm_config(allowed_untrusted_internal_connections="127.0.0.1")

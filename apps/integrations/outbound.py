@@ -1,0 +1,236 @@
+"""Calls from this server to integration URLs: outgoing webhooks and custom slash commands.
+
+Three rules keep those calls from hurting the server or its network:
+
+- Outgoing webhooks run off the request path. ``dispatch`` hands the work to a small pool
+  of threads and returns at once. The number of calls waiting is bounded: when a flood of
+  posts meets a dead URL, the surplus is dropped (and logged) instead of piling up.
+- Every call is bounded in time (``MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT``)
+  and in the size of the answer read.
+- A URL may not reach loopback, private, link-local or otherwise reserved addresses unless
+  the operator lists the host, address or range in
+  ``MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS``. The check is made on the
+  address actually connected to (after DNS, and again after every redirect), so a user
+  cannot make the server probe its own network through a hook.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import logging
+import socket
+import ssl
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
+# The most of an integration's answer that is read; a longer answer is refused.
+MAX_RESPONSE_BYTES = 1024 * 1024
+# Threads making outgoing webhook calls, and calls allowed to wait for one.
+WORKERS = 4
+MAX_PENDING = 512
+
+USER_AGENT = "mattermost_py-integrations"
+
+
+class IntegrationCallError(Exception):
+    """A call to an integration URL failed: refused address, network error, timeout,
+    error status or oversize answer. The message is safe to log and to show the user who
+    set the integration up."""
+
+
+@dataclass(frozen=True)
+class IntegrationResponse:
+    status: int
+    content_type: str
+    body: bytes
+
+
+# Where integration URLs may go
+
+
+def _allowed_entries() -> list[str]:
+    raw = settings.MATTERMOST.allowed_untrusted_internal_connections
+    return [entry.strip().lower() for entry in raw.replace(",", " ").split() if entry.strip()]
+
+
+def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+def _address_allowed(host: str, address: str) -> bool:
+    """Whether connecting to ``address`` (resolved from ``host``) is allowed."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if not _is_internal(ip):
+        return True
+    for entry in _allowed_entries():
+        if entry == host.lower():
+            return True
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue  # a host name that is not this one
+    return False
+
+
+def _guarded_create_connection(
+    address: tuple[str, int],
+    timeout: float | None = None,
+    source_address: tuple[str, int] | None = None,
+    **_: Any,
+) -> socket.socket:
+    """``socket.create_connection`` that refuses internal addresses not allowed."""
+    host, port = address
+    try:
+        candidates = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise IntegrationCallError(f"the host {host} cannot be resolved") from error
+    last_error: OSError | None = None
+    for family, kind, proto, _name, sockaddr in candidates:
+        if not _address_allowed(host, str(sockaddr[0])):
+            raise IntegrationCallError(
+                f"the address of {host} is on an internal network this server may not reach"
+            )
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as error:
+            sock.close()
+            last_error = error
+    raise IntegrationCallError(f"cannot connect to {host}: {last_error}")
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_create_connection
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _guarded_create_connection
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPConnection, req)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_GuardedHTTPSConnection, req, context=ssl.create_default_context())
+
+
+# No proxies from the environment: the address check must see the real destination.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler
+)
+
+
+def call(
+    url: str,
+    *,
+    method: str = "POST",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> IntegrationResponse:
+    """Make one request to an integration URL and return its answer (any 2xx status).
+
+    Raises ``IntegrationCallError`` for everything else; never anything broader."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https"):
+        raise IntegrationCallError("only http and https URLs can be called")
+    request = urllib.request.Request(url, data=body, method=method)
+    request.add_header("User-Agent", USER_AGENT)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    timeout = settings.MATTERMOST.outgoing_integration_requests_timeout
+    try:
+        with _opener.open(request, timeout=timeout) as answer:
+            content = answer.read(MAX_RESPONSE_BYTES + 1)
+            status = answer.status
+            content_type = answer.headers.get("Content-Type", "")
+    except IntegrationCallError:
+        raise
+    except urllib.error.HTTPError as error:
+        raise IntegrationCallError(f"{url} answered with status {error.code}") from error
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, IntegrationCallError):
+            raise error.reason from error
+        raise IntegrationCallError(f"{url} could not be reached: {error.reason}") from error
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise IntegrationCallError(f"{url} could not be reached: {error}") from error
+    if len(content) > MAX_RESPONSE_BYTES:
+        raise IntegrationCallError(f"the answer of {url} is longer than {MAX_RESPONSE_BYTES} bytes")
+    return IntegrationResponse(status=status, content_type=content_type, body=content)
+
+
+# Running calls off the request path
+
+_executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="integrations")
+_pending = 0
+_pending_changed = threading.Condition()
+
+
+def _run(work: Callable[[], None]) -> None:
+    global _pending
+    try:
+        work()
+    except Exception:
+        logger.exception("an integration call failed")
+    finally:
+        # The thread is reused for other calls: give its database connections back.
+        connections.close_all()
+        with _pending_changed:
+            _pending -= 1
+            _pending_changed.notify_all()
+
+
+def dispatch(work: Callable[[], None]) -> bool:
+    """Run ``work`` on the integration threads; False if too many calls already wait
+    (the call is dropped and logged)."""
+    global _pending
+    with _pending_changed:
+        if _pending >= MAX_PENDING:
+            logger.warning("integration call dropped: %d calls are already waiting", _pending)
+            return False
+        _pending += 1
+    _executor.submit(_run, work)
+    return True
+
+
+def wait_idle(timeout: float) -> bool:
+    """Wait until no dispatched call is waiting or running (for tests and shutdown);
+    False if ``timeout`` seconds pass first."""
+    with _pending_changed:
+        return _pending_changed.wait_for(lambda: _pending == 0, timeout=timeout)
