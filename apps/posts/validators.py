@@ -19,6 +19,9 @@ CUSTOM_TYPE_PREFIX = "custom_"
 # The one built-in type anyone may write: a post that carries Slack-style attachments.
 SLACK_ATTACHMENT_TYPE = "slack_attachment"
 SYSTEM_TYPE_PREFIX = "system_"
+# Types without the system_ prefix that only the server writes: a new bot's note to its
+# owner.
+SERVER_TYPES = ("add_bot_teams_channels",)
 HASHTAG_RE = re.compile(r"(?<![\w#])#([A-Za-z][\w.\-]{2,})")
 # Props only integrations (webhooks, bots) may set; a person's post loses them.
 INTEGRATION_PROPS = (
@@ -51,7 +54,7 @@ def validate_post(
         raise _invalid("props", "The post's props are too large.")
     if len(json.dumps(file_ids)) > FILE_IDS_MAX_RUNES:
         raise _invalid("file_ids", "The post names too many files.")
-    if allow_system and type.startswith(SYSTEM_TYPE_PREFIX):
+    if allow_system and (type.startswith(SYSTEM_TYPE_PREFIX) or type in SERVER_TYPES):
         return
     if type and type != SLACK_ATTACHMENT_TYPE and not type.startswith(CUSTOM_TYPE_PREFIX):
         raise _invalid("type", "Posts may only have a custom_ or slack_attachment type.")

@@ -106,6 +106,22 @@ class TestCreate:
         assert user.email == "deploy-bot@localhost"
         assert not user.has_usable_password()
 
+    def test_the_new_bot_tells_its_owner_in_a_direct_message(
+        self, client: Client, admin: User, admin_token: str
+    ) -> None:
+        bot_id = send(client, "POST", BOTS, admin_token, {"username": "greeter"}).json()["user_id"]
+        channel = send(
+            client, "POST", "/api/v4/channels/direct", admin_token, [admin.id, bot_id]
+        ).json()
+        posts = send(client, "GET", f"/api/v4/channels/{channel['id']}/posts", admin_token).json()
+        (post,) = posts["posts"].values()
+        assert (post["user_id"], post["type"]) == (bot_id, "add_bot_teams_channels")
+        assert "channel" in post["message"]
+        unread = send(
+            client, "GET", f"/api/v4/users/me/channels/{channel['id']}/unread", admin_token
+        ).json()
+        assert unread["msg_count"] == 1
+
     def test_bad_bodies_are_400(self, client: Client, admin_token: str) -> None:
         assert_error(send(client, "POST", BOTS, admin_token, ["x"]), 400, BAD_BODY)
         assert_error(send(client, "POST", BOTS, admin_token, {"username": 5}), 400, BAD_BODY)

@@ -26,6 +26,12 @@ from apps.core.events import publish
 
 MAX_DISPLAY_NAME_LENGTH = 64
 MAX_DESCRIPTION_LENGTH = 1024
+# The post type of a new bot's note to its owner (clients show it with a hint of their own).
+POST_TYPE_ADD_BOT_TEAMS_CHANNELS = "add_bot_teams_channels"
+BOT_GREETING = (
+    "I am not in any team or channel yet. Add me to the teams and channels where you want "
+    "me to work, from a browser or the desktop app."
+)
 
 
 def _invalid(field: str, message: str) -> AppError:
@@ -60,15 +66,37 @@ def bot_create(
 ) -> User:
     username = validators.normalize_username(username)
     _validate_bot_fields(username=username, display_name=display_name, description=description)
-    return user_create(
-        username=username,
-        email=_bot_email(username),
-        password=None,
-        roles=ROLE_SYSTEM_USER,
-        first_name=display_name,
-        is_bot=True,
-        bot_description=description,
-        bot_owner_id=owner_id,
+    with transaction.atomic():
+        bot = user_create(
+            username=username,
+            email=_bot_email(username),
+            password=None,
+            roles=ROLE_SYSTEM_USER,
+            first_name=display_name,
+            is_bot=True,
+            bot_description=description,
+            bot_owner_id=owner_id,
+        )
+        owner = User.objects.filter(pk=owner_id).first()
+        if owner is not None:
+            _greet_owner(bot, owner)
+    return bot
+
+
+def _greet_owner(bot: User, owner: User) -> None:
+    """A new bot is in no team or channel yet: as upstream, it tells its owner so in a
+    direct message, the first post of their direct channel."""
+    from apps.channels.services import direct_channel_get_or_create
+    from apps.posts.services import post_create
+
+    channel = direct_channel_get_or_create(user=bot, other_user=owner).channel
+    post_create(
+        author=bot,
+        channel=channel,
+        message=BOT_GREETING,
+        type=POST_TYPE_ADD_BOT_TEAMS_CHANNELS,
+        set_online=False,
+        system=True,
     )
 
 
