@@ -18,6 +18,12 @@ from apps.core.errors import AppError
 from apps.integrations.models import IncomingWebhook
 from apps.integrations.payloads import WebhookPayload
 from apps.integrations.selectors import incoming_webhook_get
+from apps.integrations.slack import (
+    check_attachments,
+    from_slack,
+    markdown_links,
+    split_webhook_post,
+)
 from apps.posts.models import Post
 from apps.posts.services import post_create
 from apps.posts.validators import HIDDEN_PROPS, INTEGRATION_PROPS, SLACK_ATTACHMENT_TYPE
@@ -86,7 +92,9 @@ def _target_channel(hook: IncomingWebhook, name: str) -> Channel:
     return channel
 
 
-def _webhook_props(hook: IncomingWebhook, payload: WebhookPayload) -> dict[str, Any]:
+def _webhook_props(
+    hook: IncomingWebhook, payload: WebhookPayload, attachments: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The payload's props plus the markers every webhook post carries; overrides of
     the author's name and picture only where the settings allow them."""
     config = settings.MATTERMOST
@@ -95,8 +103,8 @@ def _webhook_props(hook: IncomingWebhook, payload: WebhookPayload) -> dict[str, 
     reserved = (*HIDDEN_PROPS, *INTEGRATION_PROPS)
     props = {key: value for key, value in payload.props.items() if key not in reserved}
     props.update(from_webhook="true", webhook_display_name=hook.display_name)
-    if payload.attachments:
-        props["attachments"] = payload.attachments
+    if attachments:
+        props["attachments"] = attachments
     username = payload.username or hook.username
     if config.enable_post_username_override and username:
         props["override_username"] = username
@@ -117,6 +125,9 @@ def incoming_webhook_post(*, hook_id: str, payload: WebhookPayload) -> Post:
     hook = incoming_webhook_get(hook_id)
     if hook is None:
         raise _hook_error("invalid", "There is no such webhook.", 400)
+    text, attachments = from_slack(payload.text, check_attachments(payload.attachments))
+    pieces = split_webhook_post(markdown_links(text), _webhook_props(hook, payload, attachments))
+    post_type = SLACK_ATTACHMENT_TYPE if attachments else payload.type
     with transaction.atomic():
         channel = _target_channel(hook, payload.channel)
         if hook.channel_locked and channel.id != hook.channel_id:
@@ -125,11 +136,18 @@ def incoming_webhook_post(*, hook_id: str, payload: WebhookPayload) -> Post:
             hook.user, channel.id, "read_channel"
         ):
             raise _hook_error("permissions", "The webhook's creator cannot post there.", 403)
-        return post_create(
-            author=hook.user,
-            channel=channel,
-            message=payload.text,
-            props=_webhook_props(hook, payload),
-            type=SLACK_ATTACHMENT_TYPE if payload.attachments else payload.type,
-            set_online=False,
-        )
+        # The pieces of a split text get one millisecond each, so they list in order.
+        first_at = now_ms()
+        posts = [
+            post_create(
+                author=hook.user,
+                channel=channel,
+                message=message,
+                props=props,
+                type=post_type,
+                set_online=False,
+                create_at=first_at + index,
+            )
+            for index, (message, props) in enumerate(pieces)
+        ]
+    return posts[0]

@@ -428,11 +428,50 @@ def test_the_creator_must_read_a_private_target(
 
 @pytest.mark.parametrize(
     "body",
-    ["not json", "[1]", '{"text": 5}', '{"props": "x", "text": "a"}', '{"attachments": {}}'],
+    [
+        "not json",
+        "[1]",
+        '{"text": 5}',
+        '{"props": "x", "text": "a"}',
+        '{"attachments": {}}',
+        '{"attachments": ["x"]}',
+        '{"attachments": [{"text": 5}]}',
+    ],
 )
 def test_a_bad_payload_is_400(client: Client, hook: IncomingWebhook, body: str) -> None:
     resp = client.post(f"/hooks/{hook.id}", body, content_type="application/json")
     assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")
+
+
+def test_slack_markup_is_converted(
+    client: Client, hook: IncomingWebhook, user: User, town_square: Channel
+) -> None:
+    body = {
+        "text": f"<!channel> deploy by <@{user.id}>: <https://ci.example.com/7|build 7>",
+        "attachments": [{"pretext": "<!here>", "fields": [{"title": "n", "value": 7}]}],
+    }
+    resp = client.post(f"/hooks/{hook.id}", body, content_type="application/json")
+    assert resp.status_code == 200
+    post = last_post(town_square)
+    assert post.message == "@channel deploy by @alice: [build 7](https://ci.example.com/7)"
+    (attachment,) = post.props["attachments"]
+    assert attachment["pretext"] == "@here"
+    assert attachment["fields"] == [{"title": "n", "value": "7"}]
+    assert post.type == "slack_attachment"
+
+
+def test_a_text_longer_than_a_post_is_split_over_posts(
+    client: Client, hook: IncomingWebhook, town_square: Channel
+) -> None:
+    text = "".join(f"{n:05d} " for n in range(3000))  # 18,000 characters
+    resp = client.post(f"/hooks/{hook.id}", {"text": text}, content_type="application/json")
+    assert resp.status_code == 200
+    posts = list(
+        Post.objects.filter(channel=town_square, props__from_webhook="true").order_by("create_at")
+    )
+    assert [len(post.message) for post in posts] == [16383, len(text) - 16383]
+    assert "".join(post.message for post in posts) == text
+    assert all(post.props["webhook_display_name"] == "CI" for post in posts)
 
 
 def test_a_payload_without_text_is_400(client: Client, hook: IncomingWebhook) -> None:
