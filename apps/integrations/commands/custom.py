@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from apps.core.errors import AppError
@@ -15,12 +16,18 @@ from apps.integrations.commands.response import (
 from apps.integrations.models import COMMAND_METHOD_GET, Command
 from apps.integrations.outbound import IntegrationCallError, call
 
+logger = logging.getLogger(__name__)
+
 
 def command_call_failed(trigger: str, detail: str) -> AppError:
-    # 502: the integration, not this server or the caller, failed.
+    """502: the integration, not this server or the caller, failed. The reason names the
+    command's URL, which only its managers may see: it goes to the log and to
+    ``detailed_error`` (shown in developer mode only)."""
+    logger.warning("slash command /%s failed: %s", trigger, detail)
     return AppError(
         "api.command.execute_command.failed.app_error",
-        f"The command /{trigger} failed: its integration did not give a usable answer.",
+        f"The command /{trigger} failed: its integration could not be reached or did not "
+        "give a usable answer.",
         502,
         detail,
     )
