@@ -215,7 +215,8 @@ def test_a_plain_member_lists_what_autocompletion_offers(
     make_command(user, alpha, trigger="hidden", auto_complete=False)
     listing = client.get(COMMANDS, {"team_id": alpha.id}, **bearer(bob_token)).json()
     triggers = [c["trigger"] for c in listing]
-    assert "deploy" in triggers and "join" in triggers
+    assert "deploy" in triggers
+    assert "join" in triggers
     assert "hidden" not in triggers
     resp = client.get(COMMANDS, {"team_id": alpha.id, "custom_only": "true"}, **bearer(bob_token))
     assert_error(resp, 403, FORBIDDEN)
