@@ -4,6 +4,7 @@ changes and answers, as Mattermost's own."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -144,6 +145,18 @@ def test_shrug_in_a_thread(client: Client, token: str, user: User, town_square: 
 def test_echo(client: Client, token: str, user: User, town_square: Channel) -> None:
     run(client, token, town_square, '/echo "hello there"')
     assert Post.objects.get(channel=town_square).message == "hello there"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_echo_with_a_delay_posts_later(client: Client, token: str, town_square: Channel) -> None:
+    answer = run(client, token, town_square, "/echo later 1")
+    assert answer["text"] == ""
+    assert not Post.objects.filter(channel=town_square).exists()
+    deadline = time.monotonic() + 10
+    while not Post.objects.filter(channel=town_square).exists():
+        assert time.monotonic() < deadline, "the delayed echo never came"
+        time.sleep(0.1)
+    assert Post.objects.get(channel=town_square).message == "later"
 
 
 @pytest.mark.parametrize(

@@ -698,3 +698,15 @@ def test_mattermostdriver_creates_lists_and_runs_commands(
     )
     assert answer["response_type"] == "in_channel"
     assert Post.objects.filter(channel=town, message__startswith="ok ").exists()
+
+
+# --- the client configuration -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_client_configuration_tells_whether_commands_are_on(
+    client: Client, mm_config: Callable[..., None], enabled: bool
+) -> None:
+    mm_config(enable_commands=enabled)
+    config = client.get("/api/v3/general/client_props").json()
+    assert config["EnableCommands"] == ("true" if enabled else "false")
