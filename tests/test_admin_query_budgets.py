@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
-from apps.integrations.models import IncomingWebhook
+from apps.integrations.models import Command, IncomingWebhook
 from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
 
@@ -143,6 +143,13 @@ def fill_thread_memberships(rows: Rows, count: int) -> None:
     )
 
 
+def fill_commands(rows: Rows, count: int) -> None:
+    Command.objects.bulk_create(
+        Command(creator=rows.author, team=rows.team, trigger=f"cmd{n}", url="http://x.test")
+        for n in range(count)
+    )
+
+
 def fill_incoming_webhooks(rows: Rows, count: int) -> None:
     IncomingWebhook.objects.bulk_create(
         IncomingWebhook(user=user, channel=rows.channel, team=rows.team, display_name="hook")
@@ -186,6 +193,7 @@ PAGES = {
     "thread memberships": Page(changelist("posts/threadmembership"), fill_thread_memberships),
     "files": Page(changelist("posts/fileinfo"), fill_files),
     "incoming webhooks": Page(changelist("integrations/incomingwebhook"), fill_incoming_webhooks),
+    "slash commands": Page(changelist("integrations/command"), fill_commands),
     # The change pages that list a team's or channel's members.
     "a team's page": Page(
         lambda rows: f"/admin/teams/team/{rows.team.pk}/change/", fill_team_members

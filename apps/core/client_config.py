@@ -18,7 +18,6 @@ def _flag(value: bool) -> str:
 
 # Features this server does not have: clients must not offer them.
 ABSENT_FEATURES = (
-    "EnableCommands",
     "EnableCustomEmoji",
     "EnableLdap",
     "EnableMultifactorAuthentication",
@@ -61,6 +60,7 @@ def client_config(*, version: str = SERVER_VERSION) -> dict[str, str]:
         "EnableUserAccessTokens": _flag(config.enable_user_access_tokens),
         "EnableBotAccountCreation": _flag(config.enable_bot_account_creation),
         "EnableIncomingWebhooks": _flag(config.enable_incoming_webhooks),
+        "EnableCommands": _flag(config.enable_commands),
         "EnablePostUsernameOverride": _flag(config.enable_post_username_override),
         "EnablePostIconOverride": _flag(config.enable_post_icon_override),
         "EnableUserDeactivation": _flag(config.enable_user_deactivation),

@@ -1,5 +1,6 @@
-"""The operator's view of incoming webhooks. Users make them through the API; the admin
-lists them and can retire one (softly, through the service, so its URL stops working)."""
+"""The operator's view of incoming webhooks and custom slash commands. Users make them
+through the API; the admin lists them and can retire one (softly, through the service, so
+its URL or trigger stops working)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.integrations.models import IncomingWebhook
+from apps.integrations.commands.services import command_delete
+from apps.integrations.models import Command, IncomingWebhook
 from apps.integrations.services import incoming_webhook_delete
 
 
@@ -49,3 +51,47 @@ class IncomingWebhookAdmin(admin.ModelAdmin):
         for hook in live:
             incoming_webhook_delete(hook=hook)
         self.message_user(request, f"Deleted {len(live)} webhook(s).", messages.SUCCESS)
+
+
+@admin.register(Command)
+class CommandAdmin(admin.ModelAdmin):
+    list_display = ("trigger", "display_name", "team", "creator", "method", "url", "deleted")
+    list_filter = ("team", "method")
+    list_select_related = ("team", "creator")
+    search_fields = ("trigger", "display_name", "url")
+    fields = (
+        "trigger",
+        "display_name",
+        "description",
+        "team",
+        "creator",
+        "method",
+        "url",
+        "username",
+        "icon_url",
+        "auto_complete",
+        "auto_complete_desc",
+        "auto_complete_hint",
+        "create_at",
+        "update_at",
+        "delete_at",
+    )
+    readonly_fields = fields
+    actions = ("retire",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(boolean=True)
+    def deleted(self, command: Command) -> bool:
+        return command.delete_at != 0
+
+    @admin.action(description="Delete the selected commands (their triggers stop working)")
+    def retire(self, request: HttpRequest, queryset: QuerySet[Command]) -> None:
+        live = list(queryset.filter(delete_at=0))
+        for command in live:
+            command_delete(command=command)
+        self.message_user(request, f"Deleted {len(live)} command(s).", messages.SUCCESS)

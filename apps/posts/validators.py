@@ -16,8 +16,10 @@ HASHTAGS_MAX_RUNES = 1000
 # Types a client may give a post: none, or its own custom_ ones. The server alone writes
 # system_ posts (joins, header changes ...).
 CUSTOM_TYPE_PREFIX = "custom_"
-# The one built-in type anyone may write: a post that carries Slack-style attachments.
+# Built-in types anyone may write: a post that carries Slack-style attachments, and an
+# action written in the third person (what ``/me`` posts).
 SLACK_ATTACHMENT_TYPE = "slack_attachment"
+ME_TYPE = "me"
 SYSTEM_TYPE_PREFIX = "system_"
 # Types without the system_ prefix that only the server writes: a new bot's note to its
 # owner.
@@ -56,8 +58,12 @@ def validate_post(
         raise _invalid("file_ids", "The post names too many files.")
     if allow_system and (type.startswith(SYSTEM_TYPE_PREFIX) or type in SERVER_TYPES):
         return
-    if type and type != SLACK_ATTACHMENT_TYPE and not type.startswith(CUSTOM_TYPE_PREFIX):
-        raise _invalid("type", "Posts may only have a custom_ or slack_attachment type.")
+    if (
+        type
+        and type not in (SLACK_ATTACHMENT_TYPE, ME_TYPE)
+        and not type.startswith(CUSTOM_TYPE_PREFIX)
+    ):
+        raise _invalid("type", "Posts may only have a custom_, slack_attachment or me type.")
 
 
 def hashtags_of(message: str) -> str:

@@ -1,3 +1,3 @@
-from apps.integrations.api.v4 import incoming_hooks
+from apps.integrations.api.v4 import commands, incoming_hooks
 
-urlpatterns = [*incoming_hooks.urlpatterns]
+urlpatterns = [*incoming_hooks.urlpatterns, *commands.urlpatterns]

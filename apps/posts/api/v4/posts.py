@@ -6,7 +6,6 @@ error first: URL id, body shape, permissions, then the domain rules in the servi
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -21,10 +20,8 @@ from apps.accounts.permissions import has_system_permission, require_system_perm
 from apps.channels.permissions import require_channel_permission
 from apps.channels.selectors import channel_get
 from apps.core.body import body_object, optional_bool, optional_map, optional_str
-from apps.core.clock import now_ms
 from apps.core.errors import AppError, invalid_body_param, permission_denied
-from apps.core.events import Broadcast, publish
-from apps.core.ids import is_valid_id, new_id
+from apps.core.ids import is_valid_id
 from apps.core.views import GO_TRUE, STATUS_OK, MattermostView, session_user, url_id
 from apps.posts import services
 from apps.posts.api.v4.post_lists import PostView as PostReadView
@@ -32,12 +29,12 @@ from apps.posts.file_selectors import file_infos_for_posts
 from apps.posts.models import Post
 from apps.posts.permissions import require_create_post
 from apps.posts.services.edit import SYSTEM_TYPE_PREFIX
+from apps.posts.services.ephemeral import ephemeral_post_send
 from apps.posts.validators import client_props, visible_props
 from apps.posts.wire import post_fields
 
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 GO_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
-EPHEMERAL_TYPE = "system_ephemeral"
 
 
 # Body and output helpers
@@ -173,25 +170,13 @@ class EphemeralPostView(MattermostView):
         channel_id = optional_str(body, "channel_id") or ""
         if not is_valid_id(channel_id):
             raise invalid_body_param("channel_id")
-        root_id = optional_str(body, "root_id") or ""
-        now = now_ms()
-        # Never stored: it exists only in the event and this response.
-        post = Post(
-            id=new_id(),
-            user_id=actor.id,
+        fields = ephemeral_post_send(
+            author_id=actor.id,
+            recipient_id=user_id,
             channel_id=channel_id,
-            root_id=root_id,
+            root_id=optional_str(body, "root_id") or "",
             message=optional_str(body, "message") or "",
             props=optional_map(body, "props") or {},
-            type=EPHEMERAL_TYPE,
-            create_at=now,
-            update_at=now,
-        )
-        fields = post_for_client(post)
-        publish(
-            "ephemeral_message",
-            {"post": json.dumps(fields, separators=(",", ":"))},
-            Broadcast(user_id=user_id, channel_id=channel_id),
         )
         return Response(fields, status=201)
 

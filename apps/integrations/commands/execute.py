@@ -1,0 +1,173 @@
+"""Running a slash command (Mattermost's ``ExecuteCommand``): find what answers the
+trigger (a custom command of the team first, then a built-in one), run it, and act on
+the answer: post it in the channel, or show it to the caller alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from apps.accounts.models import User
+from apps.channels.models import Channel
+from apps.channels.selectors import channel_member_get
+from apps.core.errors import AppError
+from apps.integrations.commands.args import CommandArgs
+from apps.integrations.commands.builtins import BUILTINS
+from apps.integrations.commands.custom import command_call
+from apps.integrations.commands.permissions import commands_disabled
+from apps.integrations.commands.response import (
+    RESPONSE_EPHEMERAL,
+    RESPONSE_IN_CHANNEL,
+    CommandResponse,
+    response_fields,
+)
+from apps.integrations.commands.selectors import command_for_trigger
+from apps.integrations.models import Command
+from apps.posts.services import post_create
+from apps.posts.services.ephemeral import ephemeral_post_send
+from apps.posts.validators import (
+    HIDDEN_PROPS,
+    INTEGRATION_PROPS,
+    SLACK_ATTACHMENT_TYPE,
+    SYSTEM_TYPE_PREFIX,
+)
+from apps.teams.selectors import team_get
+
+# Unknown triggers are quoted back at most this long.
+TRIGGER_ECHO_MAX = 512
+
+
+def split_command(command: str) -> tuple[str, str]:
+    """``/Trigger some text`` → (``trigger``, ``some text``): the trigger ends at the
+    first white space and is case-insensitive."""
+    for index, char in enumerate(command):
+        if char.isspace():
+            return command[:index].lower().removeprefix("/"), command[index + 1 :]
+    return command.lower().removeprefix("/"), ""
+
+
+def _not_found(trigger: str) -> AppError:
+    if len(trigger) > TRIGGER_ECHO_MAX:
+        trigger = trigger[:TRIGGER_ECHO_MAX] + "..."
+    return AppError(
+        "api.command.execute_command.not_found.app_error",
+        f"No command answers to /{trigger}.",
+        404,
+    )
+
+
+def command_execute(
+    *, user: User, channel: Channel, team_id: str, root_id: str, command: str, site_url: str
+) -> dict[str, Any]:
+    """Run ``command`` typed by ``user`` in ``channel`` (permissions are the caller's job)
+    and return the answer's JSON."""
+    trigger, text = split_command(command)
+    team = team_get(team_id)
+    if team is None:
+        raise AppError("app.team.get.find.app_error", "The command's team was not found.", 404)
+    args = CommandArgs(user=user, channel=channel, team=team, root_id=root_id, site_url=site_url)
+    custom = command_for_trigger(team.id, trigger)
+    # Custom commands may replace built-in ones, unless the setting turns them off.
+    if custom is not None and settings.MATTERMOST.enable_commands:
+        response = command_call(custom, args, text)
+        _handle_response(args, trigger, response, custom=custom)
+    elif trigger in BUILTINS:
+        response = BUILTINS[trigger].run(args, text)
+        _handle_response(args, trigger, response, custom=None)
+    elif custom is not None:
+        raise commands_disabled()
+    else:
+        raise _not_found(trigger)
+    return response_fields(response)
+
+
+def _handle_response(
+    args: CommandArgs, trigger: str, response: CommandResponse, *, custom: Command | None
+) -> None:
+    """Act on the answer and on each of its ``extra_responses``; if any could not be
+    posted, say so (the others are still posted)."""
+    failures: list[AppError] = []
+    for each in [response, *(response.extra_responses or [])]:
+        try:
+            _post_response(args, each, custom)
+        except AppError as error:
+            failures.append(error)
+    if failures:
+        raise AppError(
+            "api.command.execute_command.create_post_failed.app_error",
+            f"The answer of /{trigger} could not be posted.",
+            400,
+            "; ".join(error.message for error in failures),
+        )
+
+
+def _overrides(response: CommandResponse, custom: Command | None) -> dict[str, str]:
+    """The name and picture a custom command's post shows, where the settings allow it;
+    the command's own choice wins over its answer's."""
+    config = settings.MATTERMOST
+    props: dict[str, str] = {}
+    username = (custom.username if custom else "") or response.username
+    if config.enable_post_username_override and username:
+        props["override_username"] = username
+    icon_url = (custom.icon_url if custom else "") or response.icon_url
+    if config.enable_post_icon_override and icon_url:
+        props["override_icon_url"] = icon_url
+    return props
+
+
+def _post_props(response: CommandResponse, custom: Command | None) -> dict[str, Any]:
+    # An answer's props never set the markers and overrides themselves.
+    reserved = (*HIDDEN_PROPS, *INTEGRATION_PROPS)
+    props = {k: v for k, v in (response.props or {}).items() if k not in reserved}
+    overrides = _overrides(response, custom)
+    props.update(overrides)
+    if custom is not None or overrides:
+        props["from_webhook"] = "true"
+    if response.attachments is not None:
+        props["attachments"] = response.attachments
+    return props
+
+
+def _target_channel(args: CommandArgs, response: CommandResponse) -> Channel:
+    """The command's channel, or the one the answer names, if the caller is in it."""
+    if not response.channel_id or response.channel_id == args.channel.id:
+        return args.channel
+    member = channel_member_get(channel_id=response.channel_id, user_id=args.user.id)
+    if member is None:
+        raise AppError(
+            "api.command.command_post.forbidden.app_error",
+            "The answer names a channel the caller is not a member of.",
+            403,
+        )
+    return member.channel
+
+
+def _post_response(args: CommandArgs, response: CommandResponse, custom: Command | None) -> None:
+    if response.type.startswith(SYSTEM_TYPE_PREFIX):
+        raise AppError(
+            "api.context.invalid_param.app_error", "An answer cannot have a system_ type.", 400
+        )
+    channel = _target_channel(args, response)
+    props = _post_props(response, custom)
+    post_type = SLACK_ATTACHMENT_TYPE if response.attachments else response.type
+    if response.response_type == RESPONSE_IN_CHANNEL:
+        post_create(
+            author=args.user,
+            channel=channel,
+            message=response.text,
+            root_id=args.root_id,
+            props=props,
+            type=post_type,
+        )
+    elif response.response_type in ("", RESPONSE_EPHEMERAL) and (
+        response.text or response.attachments is not None
+    ):
+        ephemeral_post_send(
+            author_id=args.user.id,
+            recipient_id=args.user.id,
+            channel_id=channel.id,
+            root_id=args.root_id,
+            message=response.text,
+            props=props,
+        )
