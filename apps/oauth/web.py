@@ -44,7 +44,7 @@ from apps.oauth.authorization import (
 from apps.oauth.permissions import require_oauth_enabled
 from apps.oauth.provider import oauth_server
 from apps.oauth.services import oauth_app_deauthorize
-from apps.oauth.validators import AuthorizeRequest
+from apps.oauth.validators import AuthorizeRequest, validate_authorize_request
 
 # Everything a client can tell from where a login came from (see accounts' client_props).
 FORM_LOGIN_PROPS = {
@@ -183,11 +183,13 @@ class AuthorizeApiView(MattermostView):
     def post(self, request: Request) -> Response:
         data = body_object(request, "authorize_request")
         auth_request = AuthorizeRequest.from_params(data)
-        authorize_request_app(auth_request)
+        validate_authorize_request(auth_request)
         session = request_session(request)
         user = session_user(request)
         if session is not None and session.is_oauth:
-            raise permission_denied(user.id, "edit_other_users")
+            raise permission_denied(user.id, "edit_other_users")  # no app authorizes apps
+        require_oauth_enabled()
+        authorize_request_app(auth_request)
         uri = request_uri(request.build_absolute_uri(request.path), auth_request)
         return Response({"redirect": approval_redirect(uri=uri, user=user)})
 

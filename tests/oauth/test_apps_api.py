@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Session, User
+from apps.core.client_config import client_config
 from apps.core.ids import new_id
 from apps.oauth.models import OAuthApp
 from apps.oauth.services import grant_issue, oauth_app_authorize
@@ -426,3 +427,9 @@ def test_authorized_costs_the_same_queries_for_one_app_as_for_many(
         oauth_app_authorize(user=user, app=make_app(name=f"app {number}"), scope="user")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(client.get(authorized_url("me"), **bearer(token)).json()) == 11
+
+
+def test_clients_are_told_whether_the_provider_is_on(mm_config: Callable[..., None]) -> None:
+    assert client_config()["EnableOAuthServiceProvider"] == "true"
+    mm_config(enable_oauth_service_provider=False)
+    assert client_config()["EnableOAuthServiceProvider"] == "false"
