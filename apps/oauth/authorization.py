@@ -3,6 +3,7 @@ redirect (with a code, or with an error) once the user has answered."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from oauthlib.common import add_params_to_uri
@@ -42,7 +43,7 @@ def needs_consent(*, user: User, app: OAuthApp) -> bool:
 
 def request_uri(base_uri: str, request: AuthorizeRequest) -> str:
     """The request as the URI oauthlib reads it: its parameters in the query."""
-    params = {name: value for name, value in request.__dict__.items() if value}
+    params = {name: value for name, value in asdict(request).items() if value}
     return f"{base_uri}?{urlencode(params)}"
 
 

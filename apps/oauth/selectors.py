@@ -26,7 +26,7 @@ def oauth_app_get_or_404(app_id: str) -> OAuthApp:
 
 
 def oauth_apps_all() -> QuerySet[OAuthApp]:
-    """Every app, oldest first; of one creator when given."""
+    """Every app, oldest first."""
     return OAuthApp.objects.order_by("create_at", "id")
 
 
