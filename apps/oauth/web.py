@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,7 +30,6 @@ from apps.core.auth import MAX_TOKEN_LENGTH
 from apps.core.body import body_object, optional_str
 from apps.core.errors import (
     AppError,
-    error_response,
     invalid_body_param,
     permission_denied,
 )
@@ -206,33 +207,37 @@ def authorize_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=405, headers={"Allow": "GET, POST"})
 
 
-@csrf_exempt
-@never_cache
-def access_token_view(request: HttpRequest) -> HttpResponse:
+class AccessTokenView(MattermostView):
     """``POST /oauth/access_token``: a code or a refresh token for an access token. The
     app authenticates with its id and secret in the form; errors are RFC 6749's."""
-    if request.method != "POST":
-        return HttpResponse(status=405, headers={"Allow": "POST"})
-    if not settings.MATTERMOST.enable_oauth_service_provider:
-        disabled = AppError(
-            "api.oauth.get_access_token.disabled.app_error",
-            "The system administrator has turned off the OAuth 2.0 service provider.",
-            501,
-        )
-        return error_response(request, disabled)
-    # One transaction: the code or refresh token stays locked until its exchange commits.
-    with transaction.atomic():
-        headers, body, status = oauth_server().create_token_response(
-            _base_uri(request),
-            http_method="POST",
-            body=request.POST.urlencode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-    response = HttpResponse(body, status=status, content_type="application/json")
-    for name, value in headers.items():
-        if name.lower() != "content-type":
-            response[name] = value
-    return response
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    # oauthlib reads the form itself.
+    parser_classes: tuple[type[BaseParser], ...] = ()
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request) -> HttpResponse:
+        if not settings.MATTERMOST.enable_oauth_service_provider:
+            raise AppError(
+                "api.oauth.get_access_token.disabled.app_error",
+                "The system administrator has turned off the OAuth 2.0 service provider.",
+                501,
+            )
+        form = request._request.POST
+        # One transaction: the code or refresh token stays locked until its exchange commits.
+        with transaction.atomic():
+            headers, body, status = oauth_server().create_token_response(
+                request.build_absolute_uri(request.path),
+                http_method="POST",
+                body=form.urlencode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        response = HttpResponse(body, status=status, content_type="application/json")
+        for name, value in headers.items():
+            if name.lower() != "content-type":
+                response[name] = value
+        return response
 
 
 class DeauthorizeView(MattermostView):
