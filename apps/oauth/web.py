@@ -42,6 +42,7 @@ from apps.oauth.authorization import (
     needs_consent,
     request_uri,
 )
+from apps.oauth.models import OAuthApp
 from apps.oauth.permissions import require_oauth_enabled
 from apps.oauth.provider import oauth_server
 from apps.oauth.services import oauth_app_deauthorize
@@ -104,20 +105,26 @@ def _set_session_cookies(
         )
 
 
+def _page_request_app(request: HttpRequest) -> tuple[AuthorizeRequest, OAuthApp]:
+    """The authorization request in the page's query string and its app (AppError when
+    the provider is off or the request is refused)."""
+    if not settings.MATTERMOST.enable_oauth_service_provider:
+        raise AppError(
+            "api.oauth.authorize_oauth.disabled.app_error",
+            "The system administrator has turned off the OAuth 2.0 service provider.",
+            501,
+        )
+    auth_request = AuthorizeRequest.from_params(request.GET)
+    return auth_request, authorize_request_app(auth_request)
+
+
 @never_cache
 @ensure_csrf_cookie
 def _show_authorize(request: HttpRequest) -> HttpResponse:
     """``GET /oauth/authorize``: the login form, the consent page, or (for a trusted or
     already authorized app) straight back to the app with a code."""
-    auth_request = AuthorizeRequest.from_params(request.GET)
     try:
-        if not settings.MATTERMOST.enable_oauth_service_provider:
-            raise AppError(
-                "api.oauth.authorize_oauth.disabled.app_error",
-                "The system administrator has turned off the OAuth 2.0 service provider.",
-                501,
-            )
-        app = authorize_request_app(auth_request)
+        auth_request, app = _page_request_app(request)
         user = cookie_user(request)
         if user is None:
             return _page(request, "login.html", app=app)
@@ -133,12 +140,10 @@ def _show_authorize(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _answer_authorize_form(request: HttpRequest) -> HttpResponse:
     """``POST /oauth/authorize`` from our own page: a login, or the user's answer."""
-    if "login_id" in request.POST:
-        return _form_login(request)
-    auth_request = AuthorizeRequest.from_params(request.GET)
     try:
-        require_oauth_enabled()
-        app = authorize_request_app(auth_request)
+        auth_request, app = _page_request_app(request)
+        if "login_id" in request.POST:
+            return _form_login(request, app)
         user = cookie_user(request)
         if user is None:
             return _page(request, "login.html", status=401, app=app)
@@ -150,12 +155,8 @@ def _answer_authorize_form(request: HttpRequest) -> HttpResponse:
         return _error_page(request, error)
 
 
-def _form_login(request: HttpRequest) -> HttpResponse:
+def _form_login(request: HttpRequest, app: OAuthApp) -> HttpResponse:
     """Log in from the login form, then show the authorization page again."""
-    try:
-        app = authorize_request_app(AuthorizeRequest.from_params(request.GET))
-    except AppError as error:
-        return _error_page(request, error)
     try:
         user, session, token = login(
             login_id=request.POST.get("login_id", ""),

@@ -247,3 +247,15 @@ def test_json_authorize_is_501_while_the_provider_is_off(
     mm_config(enable_oauth_service_provider=False)
     resp = post_json(client, json_request(oauth_app), token)
     assert_error(resp, 501, "api.oauth.allow_oauth.turn_off.app_error")
+
+
+def test_the_forms_are_501_while_the_provider_is_off(
+    user: User, oauth_app: OAuthApp, mm_config: Callable[..., None]
+) -> None:
+    client = browser()
+    url = authorize_url(oauth_app)
+    client.get(url)
+    mm_config(enable_oauth_service_provider=False)
+    resp = client.post(url, csrf_form(client, login_id="alice", password="passw0rd!"))
+    assert resp.status_code == 501
+    assert not Session.objects.filter(user=user).exists()
