@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.channels",
     "apps.posts",
     "apps.integrations",
+    "apps.oauth",
     "apps.realtime",
 ]
 

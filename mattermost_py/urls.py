@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.integrations.api.webhook import urlpatterns as webhook_posts
+from apps.oauth.urls import urlpatterns as oauth_provider
 from apps.posts.api.v4.files import public_urlpatterns as public_files
 
 API_VERSIONS = {
@@ -46,6 +47,8 @@ urlpatterns = [
     *public_files,
     # Integrations post to /hooks/{hook_id}, outside the API, as in Mattermost.
     *webhook_posts,
+    # The OAuth 2.0 provider's pages and token endpoint, outside the API, as in Mattermost.
+    *oauth_provider,
     *[api_namespace(version) for version in API_VERSIONS],
     *[route for version in API_VERSIONS for route in schema_routes(version)],
 ]

@@ -17,6 +17,7 @@ from apps.accounts.models import Preference, Session, Status, User, UserAccessTo
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
 from apps.integrations.models import Command, IncomingWebhook
+from apps.oauth.models import OAuthAccessData, OAuthApp
 from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
 
@@ -157,6 +158,26 @@ def fill_incoming_webhooks(rows: Rows, count: int) -> None:
     )
 
 
+def fill_oauth_apps(rows: Rows, count: int) -> None:
+    OAuthApp.objects.bulk_create(
+        OAuthApp(creator=user, client_secret="s", name="app", homepage="https://a.example.com")
+        for user in rows.users(count)
+    )
+
+
+def fill_oauth_grants(rows: Rows, count: int) -> None:
+    app = OAuthApp.objects.create(
+        creator=rows.author, client_secret="s", name="app", homepage="https://a.example.com"
+    )
+    sessions = Session.objects.bulk_create(
+        Session(user=user, token_hash=unique(), is_oauth=True) for user in rows.users(count)
+    )
+    OAuthAccessData.objects.bulk_create(
+        OAuthAccessData(app=app, user=session.user, session=session, refresh_token_hash=unique())
+        for session in sessions
+    )
+
+
 def fill_files(rows: Rows, count: int) -> None:
     FileInfo.objects.bulk_create(
         FileInfo(creator=user, channel=rows.channel, path=f"bulk/{n}.txt", name=f"{n}.txt")
@@ -194,6 +215,8 @@ PAGES = {
     "files": Page(changelist("posts/fileinfo"), fill_files),
     "incoming webhooks": Page(changelist("integrations/incomingwebhook"), fill_incoming_webhooks),
     "slash commands": Page(changelist("integrations/command"), fill_commands),
+    "oauth apps": Page(changelist("oauth/oauthapp"), fill_oauth_apps),
+    "oauth grants": Page(changelist("oauth/oauthaccessdata"), fill_oauth_grants),
     # The change pages that list a team's or channel's members.
     "a team's page": Page(
         lambda rows: f"/admin/teams/team/{rows.team.pk}/change/", fill_team_members

@@ -92,6 +92,11 @@ class MattermostConfig:
     session_length_web_in_hours: int = _setting(
         "MM_SERVICESETTINGS_SESSIONLENGTHWEBINHOURS", 720, "Lifetime of a login session."
     )
+    session_length_sso_in_hours: int = _setting(
+        "MM_SERVICESETTINGS_SESSIONLENGTHSSOINHOURS",
+        720,
+        "Lifetime of a session opened by single sign-on, OAuth apps' access tokens included.",
+    )
     session_cache_in_minutes: int = _setting(
         "MM_SERVICESETTINGS_SESSIONCACHEINMINUTES",
         10,

@@ -26,13 +26,22 @@ SESSION_PROP_V1_TEAM = "v1_team_id"
 
 
 def session_create(
-    *, user: User, device_id: str = "", props: dict[str, str] | None = None
+    *,
+    user: User,
+    device_id: str = "",
+    props: dict[str, str] | None = None,
+    is_oauth: bool = False,
+    lifetime_hours: int | None = None,
 ) -> tuple[Session, str]:
-    """A new login session for ``user``. Returns it with its bearer token, which is not
-    stored anywhere and cannot be recovered later."""
+    """A new login session for ``user`` (an OAuth app's access token with ``is_oauth``),
+    lasting ``lifetime_hours`` (default: a web session's). Returns it with its bearer
+    token, which is not stored anywhere and cannot be recovered later."""
     token = new_id()
     now = now_ms()
-    lifetime_ms = settings.MATTERMOST.session_length_web_in_hours * 3600 * 1000
+    hours = lifetime_hours
+    if hours is None:
+        hours = settings.MATTERMOST.session_length_web_in_hours
+    lifetime_ms = hours * 3600 * 1000
     session = Session.objects.create(
         token_hash=hash_token(token),
         user=user,
@@ -41,6 +50,7 @@ def session_create(
         expires_at=now + lifetime_ms,
         device_id=device_id,
         roles=user.roles,
+        is_oauth=is_oauth,
         props={"csrf": new_id(), **(props or {})},
     )
     return session, token
