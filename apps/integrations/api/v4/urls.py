@@ -1,3 +1,3 @@
-from apps.integrations.api.v4 import incoming_hooks
+from apps.integrations.api.v4 import incoming_hooks, outgoing_hooks
 
-urlpatterns = [*incoming_hooks.urlpatterns]
+urlpatterns = [*incoming_hooks.urlpatterns, *outgoing_hooks.urlpatterns]
