@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
-from apps.integrations.models import IncomingWebhook
+from apps.integrations.models import IncomingWebhook, OutgoingWebhook
 from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
 
@@ -150,6 +150,20 @@ def fill_incoming_webhooks(rows: Rows, count: int) -> None:
     )
 
 
+def fill_outgoing_webhooks(rows: Rows, count: int) -> None:
+    OutgoingWebhook.objects.bulk_create(
+        OutgoingWebhook(
+            creator=user,
+            team=rows.team,
+            channel=rows.channel,
+            trigger_words=["go"],
+            callback_urls=["https://example.com/"],
+            display_name="hook",
+        )
+        for user in rows.users(count)
+    )
+
+
 def fill_files(rows: Rows, count: int) -> None:
     FileInfo.objects.bulk_create(
         FileInfo(creator=user, channel=rows.channel, path=f"bulk/{n}.txt", name=f"{n}.txt")
@@ -186,6 +200,7 @@ PAGES = {
     "thread memberships": Page(changelist("posts/threadmembership"), fill_thread_memberships),
     "files": Page(changelist("posts/fileinfo"), fill_files),
     "incoming webhooks": Page(changelist("integrations/incomingwebhook"), fill_incoming_webhooks),
+    "outgoing webhooks": Page(changelist("integrations/outgoingwebhook"), fill_outgoing_webhooks),
     # The change pages that list a team's or channel's members.
     "a team's page": Page(
         lambda rows: f"/admin/teams/team/{rows.team.pk}/change/", fill_team_members

@@ -4,9 +4,10 @@ URLs; what a URL answers is posted back as the hook's creator.
 
 ``on_posted`` runs on the posting request's thread (events are delivered on commit), so
 it stays cheap: it decides from the event alone whether the post can fire anything, then
-reads the team's hooks in one indexed query, matches trigger words in memory and hands one
-call per URL to ``outbound.dispatch``. The calls and the answers' posts happen on the
-integration threads, never in the request.
+reads the team's hooks in one indexed query and matches them in memory. Only when a hook
+fires does it read the team's name (for ``team_domain``) and hand one call per URL to
+``outbound.dispatch``. The calls and the answers' posts happen on the integration threads,
+never in the request.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ from apps.integrations.models import (
     OutgoingWebhook,
 )
 from apps.integrations.payloads import WebhookPayload, payload_from_object
-from apps.integrations.selectors import outgoing_webhooks_listening
+from apps.integrations.selectors import outgoing_webhooks_of_team
 from apps.integrations.services import webhook_post_create
 from apps.posts.validators import SYSTEM_TYPE_PREFIX
+from apps.teams.selectors import team_get
 
 logger = logging.getLogger(__name__)
 
@@ -110,12 +112,14 @@ def trigger_word_for(hook: OutgoingWebhook, post: FiringPost) -> str | None:
     return None
 
 
-def hook_payload(hook: OutgoingWebhook, post: FiringPost, trigger_word: str) -> dict[str, Any]:
+def hook_payload(
+    hook: OutgoingWebhook, post: FiringPost, *, trigger_word: str, team_domain: str
+) -> dict[str, Any]:
     """The fields Mattermost sends to a hook's URL (``timestamp`` in milliseconds)."""
     return {
         "token": hook.token,
         "team_id": hook.team_id,
-        "team_domain": hook.team.name,
+        "team_domain": team_domain,
         "channel_id": post.channel_id,
         "channel_name": post.channel_name,
         "timestamp": post.create_at,
@@ -142,11 +146,17 @@ def on_posted(event: Event) -> None:
     post = firing_post(event)
     if post is None:
         return
-    for hook in outgoing_webhooks_listening(team_id=post.team_id, channel_id=post.channel_id):
-        trigger_word = trigger_word_for(hook, post)
-        if trigger_word is None:
-            continue
-        payload = hook_payload(hook, post, trigger_word)
+    fired = [
+        (hook, word)
+        for hook in outgoing_webhooks_of_team(post.team_id)
+        if (word := trigger_word_for(hook, post)) is not None
+    ]
+    if not fired:
+        return
+    team = team_get(post.team_id)
+    team_domain = team.name if team is not None else ""
+    for hook, trigger_word in fired:
+        payload = hook_payload(hook, post, trigger_word=trigger_word, team_domain=team_domain)
         body, content_type = encode_payload(payload, hook.content_type)
         for url in hook.callback_urls:
             call = partial(

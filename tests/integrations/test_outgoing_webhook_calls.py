@@ -408,20 +408,27 @@ def test_the_listener_costs_one_query_however_many_hooks(
     django_capture_on_commit_callbacks: Any,
     django_assert_num_queries: Any,
 ) -> None:
-    """The posting request runs the listener: one indexed read of the team's hooks, none
-    at all for a post that cannot fire any (the common case)."""
+    """The posting request runs the listener: one indexed read of the team's hooks (and
+    of the team's name when some fire), none at all for a post that cannot fire any."""
     for n in range(10):
         make_hook(user, alpha, words=(f"w{n}", "build"), urls=(f"http://h{n}.example.com/",))
     with django_capture_on_commit_callbacks(execute=True):
-        post_create(author=other_user, channel=town_square, message="build")
-        post_create(author=other_user, channel=private_room, message="build")
-    public, private = (event for event in published if event.event == "posted")
+        for channel, message in (
+            (town_square, "build"),
+            (town_square, "hi"),
+            (private_room, "build"),
+        ):
+            post_create(author=other_user, channel=channel, message=message)
+    firing, quiet, private = (event for event in published if event.event == "posted")
     dispatched.clear()
-    with django_assert_num_queries(1):
-        on_posted(public)
+    with django_assert_num_queries(2):
+        on_posted(firing)
     assert len(dispatched) == 10
+    with django_assert_num_queries(1):
+        on_posted(quiet)
     with django_assert_num_queries(0):
         on_posted(private)
+    assert len(dispatched) == 10
 
 
 # --- the body and the answer, unit by unit ---------------------------------------------
@@ -440,8 +447,8 @@ def test_file_ids_travel_as_one_comma_separated_field() -> None:
         create_at=1_700_000_000_123,
         file_ids=("f1", "f2"),
     )
-    hook = OutgoingWebhook(token="k" * 26, team=Team(id="t" * 26, name="alpha"))
-    payload = hook_payload(hook, post, "build")
+    hook = OutgoingWebhook(token="k" * 26, team_id="t" * 26)
+    payload = hook_payload(hook, post, trigger_word="build", team_domain="alpha")
     body, content_type = encode_payload(payload, "application/x-www-form-urlencoded")
     assert content_type == "application/x-www-form-urlencoded"
     form = parse_qs(body.decode())
