@@ -78,7 +78,7 @@ def firing_post(event: Event) -> FiringPost | None:
         return None
     post: dict[str, Any] = json.loads(data["post"])
     props = post.get("props") or {}
-    if post.get("type", "").startswith(SYSTEM_TYPE_PREFIX) or props.get("from_webhook"):
+    if post.get("type", "").startswith(SYSTEM_TYPE_PREFIX) or props.get("from_webhook") == "true":
         return None
     return FiringPost(
         id=post["id"],
