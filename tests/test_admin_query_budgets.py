@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Preference, Session, Status, User, UserAccessToken
 from apps.channels.models import Channel, ChannelMember, SidebarCategory, SidebarChannel
 from apps.core.ids import new_id
-from apps.integrations.models import Command, IncomingWebhook
+from apps.integrations.models import Command, IncomingWebhook, OutgoingWebhook
 from apps.oauth.models import OAuthAccessData, OAuthApp
 from apps.posts.models import FileInfo, Post, Reaction, ThreadMembership
 from apps.teams.models import Team, TeamMember
@@ -178,6 +178,20 @@ def fill_oauth_grants(rows: Rows, count: int) -> None:
     )
 
 
+def fill_outgoing_webhooks(rows: Rows, count: int) -> None:
+    OutgoingWebhook.objects.bulk_create(
+        OutgoingWebhook(
+            creator=user,
+            team=rows.team,
+            channel=rows.channel,
+            trigger_words=["go"],
+            callback_urls=["https://example.com/"],
+            display_name="hook",
+        )
+        for user in rows.users(count)
+    )
+
+
 def fill_files(rows: Rows, count: int) -> None:
     FileInfo.objects.bulk_create(
         FileInfo(creator=user, channel=rows.channel, path=f"bulk/{n}.txt", name=f"{n}.txt")
@@ -214,6 +228,7 @@ PAGES = {
     "thread memberships": Page(changelist("posts/threadmembership"), fill_thread_memberships),
     "files": Page(changelist("posts/fileinfo"), fill_files),
     "incoming webhooks": Page(changelist("integrations/incomingwebhook"), fill_incoming_webhooks),
+    "outgoing webhooks": Page(changelist("integrations/outgoingwebhook"), fill_outgoing_webhooks),
     "slash commands": Page(changelist("integrations/command"), fill_commands),
     "oauth apps": Page(changelist("oauth/oauthapp"), fill_oauth_apps),
     "oauth grants": Page(changelist("oauth/oauthaccessdata"), fill_oauth_grants),

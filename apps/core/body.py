@@ -61,6 +61,23 @@ def optional_map(data: dict[str, Any], name: str) -> dict[str, Any] | None:
     return value
 
 
+def optional_str_list(data: dict[str, Any], name: str) -> list[str] | None:
+    value = data.get(name)
+    if value is not None and (
+        not isinstance(value, list) or not all(isinstance(item, str) for item in value)
+    ):
+        raise invalid_body_param(name)
+    return value
+
+
+def optional_int(data: dict[str, Any], name: str) -> int | None:
+    """An integer field; booleans and fractions are refused, as Go refuses them."""
+    value = data.get(name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise invalid_body_param(name)
+    return value
+
+
 SCHEME_FLAGS = ("scheme_guest", "scheme_user", "scheme_admin")
 
 

@@ -1,6 +1,6 @@
-"""The operator's view of incoming webhooks and custom slash commands. Users make them
-through the API; the admin lists them and can retire one (softly, through the service, so
-its URL or trigger stops working)."""
+"""The operator's view of webhooks and custom slash commands. Users make them through the
+API; the admin lists them and can retire one (softly, through the service: an incoming
+hook's URL stops working, an outgoing hook stops firing, a command's trigger stops)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.integrations.commands.services import command_delete
-from apps.integrations.models import Command, IncomingWebhook
-from apps.integrations.services import incoming_webhook_delete
+from apps.integrations.models import Command, IncomingWebhook, OutgoingWebhook
+from apps.integrations.services import incoming_webhook_delete, outgoing_webhook_delete
 
 
 @admin.register(IncomingWebhook)
@@ -50,6 +50,49 @@ class IncomingWebhookAdmin(admin.ModelAdmin):
         live = list(queryset.filter(delete_at=0))
         for hook in live:
             incoming_webhook_delete(hook=hook)
+        self.message_user(request, f"Deleted {len(live)} webhook(s).", messages.SUCCESS)
+
+
+@admin.register(OutgoingWebhook)
+class OutgoingWebhookAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "team", "channel", "creator", "trigger_when", "deleted")
+    list_filter = ("team",)
+    list_select_related = ("team", "channel", "creator")
+    search_fields = ("display_name", "description")
+    fields = (
+        "display_name",
+        "description",
+        "team",
+        "channel",
+        "creator",
+        "trigger_words",
+        "trigger_when",
+        "callback_urls",
+        "content_type",
+        "username",
+        "icon_url",
+        "create_at",
+        "update_at",
+        "delete_at",
+    )
+    readonly_fields = fields
+    actions = ("retire",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(boolean=True)
+    def deleted(self, hook: OutgoingWebhook) -> bool:
+        return hook.delete_at != 0
+
+    @admin.action(description="Delete the selected webhooks (they stop firing)")
+    def retire(self, request: HttpRequest, queryset: QuerySet[OutgoingWebhook]) -> None:
+        live = list(queryset.filter(delete_at=0))
+        for hook in live:
+            outgoing_webhook_delete(hook=hook)
         self.message_user(request, f"Deleted {len(live)} webhook(s).", messages.SUCCESS)
 
 

@@ -1,5 +1,6 @@
 """The Slack-compatible body of ``POST /hooks/{hook_id}``: JSON, a form-encoded
-``payload=`` field holding that JSON, or multipart form fields."""
+``payload=`` field holding that JSON, or multipart form fields. Outgoing webhooks' URLs
+answer with the same JSON fields."""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ def payload_from_json(raw: bytes | str) -> WebhookPayload:
         raise _unparsable("it is not valid JSON.") from exc
     if not isinstance(data, dict):
         raise _unparsable("it must be a JSON object.")
+    return payload_from_object(data)
+
+
+def payload_from_object(data: dict[str, Any]) -> WebhookPayload:
+    """The payload of a decoded JSON object (an incoming webhook's body, or the answer of
+    an outgoing webhook's URL)."""
     strings: dict[str, str] = {}
     for name in STRING_FIELDS:
         value = data.get(name)
