@@ -510,6 +510,37 @@ def test_a_custom_command_posts_its_form_and_its_in_channel_answer(
     assert post.props["from_webhook"] == "true"
 
 
+@pytest.mark.parametrize(
+    ("skip", "shown", "field"),
+    [(False, "@here ask @alice", "@channel"), (True, "<!here> ask <@{id}>", "<!channel>")],
+)
+def test_slack_markup_in_an_answer_is_converted_unless_skipped(
+    client: Client,
+    token: str,
+    user: User,
+    town_square: Channel,
+    hooked_command: Command,
+    callback_server: CallbackServer,
+    skip: bool,
+    shown: str,
+    field: str,
+) -> None:
+    answer_json(
+        callback_server,
+        {
+            "response_type": "in_channel",
+            "text": f"<!here> ask <@{user.id}>",
+            "skip_slack_parsing": skip,
+            "attachments": [{"fields": [{"title": "t", "value": "<!channel>"}]}],
+        },
+    )
+    assert execute(client, token, town_square, "/deploy").status_code == 200
+    post = Post.objects.get(channel=town_square)
+    assert post.message == shown.format(id=user.id)
+    assert post.props["attachments"][0]["fields"][0]["value"] == field
+    assert post.type == "slack_attachment"
+
+
 def test_a_get_command_sends_the_fields_in_the_query(
     client: Client,
     token: str,

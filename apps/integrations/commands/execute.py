@@ -24,6 +24,7 @@ from apps.integrations.commands.response import (
 )
 from apps.integrations.commands.selectors import command_for_trigger
 from apps.integrations.models import Command
+from apps.integrations.slack import check_attachments, from_slack
 from apps.posts.services import post_create
 from apps.posts.services.ephemeral import ephemeral_post_send
 from apps.posts.validators import (
@@ -116,7 +117,9 @@ def _overrides(response: CommandResponse, custom: Command | None) -> dict[str, s
     return props
 
 
-def _post_props(response: CommandResponse, custom: Command | None) -> dict[str, Any]:
+def _post_props(
+    response: CommandResponse, custom: Command | None, attachments: list[dict[str, Any]] | None
+) -> dict[str, Any]:
     # An answer's props never set the markers and overrides themselves.
     reserved = (*HIDDEN_PROPS, *INTEGRATION_PROPS)
     props = {k: v for k, v in (response.props or {}).items() if k not in reserved}
@@ -124,9 +127,19 @@ def _post_props(response: CommandResponse, custom: Command | None) -> dict[str, 
     props.update(overrides)
     if custom is not None or overrides:
         props["from_webhook"] = "true"
-    if response.attachments is not None:
-        props["attachments"] = response.attachments
+    if attachments is not None:
+        props["attachments"] = attachments
     return props
+
+
+def _slack_converted(response: CommandResponse) -> tuple[str, list[dict[str, Any]] | None]:
+    """The answer's text and attachments with Slack markup converted, unless the answer
+    asks for them as written (``skip_slack_parsing``)."""
+    attachments = None if response.attachments is None else check_attachments(response.attachments)
+    if response.skip_slack_parsing:
+        return response.text, attachments
+    text, converted = from_slack(response.text, attachments or [])
+    return text, None if attachments is None else converted
 
 
 def _target_channel(args: CommandArgs, response: CommandResponse) -> Channel:
@@ -149,13 +162,14 @@ def _post_response(args: CommandArgs, response: CommandResponse, custom: Command
             "api.context.invalid_param.app_error", "An answer cannot have a system_ type.", 400
         )
     channel = _target_channel(args, response)
-    props = _post_props(response, custom)
-    post_type = SLACK_ATTACHMENT_TYPE if response.attachments else response.type
+    text, attachments = _slack_converted(response)
+    props = _post_props(response, custom, attachments)
+    post_type = SLACK_ATTACHMENT_TYPE if attachments else response.type
     if response.response_type == RESPONSE_IN_CHANNEL:
         post_create(
             author=args.user,
             channel=channel,
-            message=response.text,
+            message=text,
             root_id=args.root_id,
             props=props,
             type=post_type,
@@ -168,6 +182,6 @@ def _post_response(args: CommandArgs, response: CommandResponse, custom: Command
             recipient_id=args.user.id,
             channel_id=channel.id,
             root_id=args.root_id,
-            message=response.text,
+            message=text,
             props=props,
         )
