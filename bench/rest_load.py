@@ -10,7 +10,8 @@ connections, after a short warm-up:
 
 and prints requests per second and the latency p50 / p99 of each. With ``--rounds`` the
 setups take turns that many times (fairer on a busy machine) and the medians are printed
-at the end.
+at the end. ``--outgoing-hooks N`` gives the team N outgoing webhooks that the posts do
+not trigger, to measure what checking them costs the posting path.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import MODES, new_team, raise_open_files_limit, sign_up, start_server
+from bench.server import (
+    MODES,
+    call,
+    new_team,
+    raise_open_files_limit,
+    sign_up,
+    start_server,
+)
 
 WARM_UP_SECONDS = 3.0
 LOADS = {"me": 0.0, "mixed": 0.2}  # share of POST /posts
@@ -63,6 +71,18 @@ def hammer(
         if response.status >= 400:
             tally.errors += 1
     connection.close()
+
+
+def add_outgoing_hooks(url: str, token: str, team_id: str, count: int) -> None:
+    """``count`` outgoing webhooks of the team whose trigger words no benchmark post uses."""
+    for n in range(count):
+        hook = {
+            "team_id": team_id,
+            "trigger_words": [f"never{n}"],
+            "callback_urls": [f"https://hooks.example.invalid/{n}"],
+            "display_name": f"bench {n}",
+        }
+        call(url, "POST", "/api/v4/hooks/outgoing", hook, token)
 
 
 def run_load(
@@ -101,11 +121,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--outgoing-hooks", type=int, default=0)
     args = parser.parse_args()
     raise_open_files_limit()
     print(
         f"{args.workers} worker(s) x {args.threads} threads, {args.connections} connections, "
-        f"{args.seconds:g} s per load"
+        f"{args.seconds:g} s per load, {args.outgoing_hooks} outgoing webhook(s)"
     )
     print(f"{'setup':8} {'load':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
@@ -124,7 +145,8 @@ def main() -> None:
                 try:
                     name = "bench" + secrets.token_hex(4)
                     _, token = sign_up(server.url, name)
-                    _, channel_id = new_team(server.url, token, name)
+                    team_id, channel_id = new_team(server.url, token, name)
+                    add_outgoing_hooks(server.url, token, team_id, args.outgoing_hooks)
                     for load, post_share in LOADS.items():
                         result = run_load(
                             server.url,
