@@ -119,9 +119,7 @@ def test_create_needs_a_session_membership_and_the_permission(v3: V3World) -> No
     assert_error(v3.api("bob").post(path, new_command()), 403, FORBIDDEN)
 
 
-def test_create_is_501_when_commands_are_off(
-    v3: V3World, mm_config: Callable[..., None]
-) -> None:
+def test_create_is_501_when_commands_are_off(v3: V3World, mm_config: Callable[..., None]) -> None:
     mm_config(enable_commands=False)
     resp = v3.api("alice").post(f"{commands(v3)}/create", new_command())
     assert_error(resp, 501, DISABLED)
@@ -333,9 +331,7 @@ def test_execute_in_a_direct_channel_uses_the_url_team(v3: V3World) -> None:
         {"command": "/me", "channel_id": "short"},
     ],
 )
-def test_execute_of_something_that_is_no_command_is_400(
-    v3: V3World, body: dict[str, str]
-) -> None:
+def test_execute_of_something_that_is_no_command_is_400(v3: V3World, body: dict[str, str]) -> None:
     resp = v3.api("bob").post(f"{commands(v3)}/execute", body)
     assert_error(resp, 400, "api.command.execute_command.start.app_error")
 
