@@ -252,3 +252,17 @@ def test_a_hook_made_on_v3_is_read_and_changed_on_v4_and_back(v3: V3World) -> No
     (back,) = ok(v3.api("alice").get(f"{hooks(v3)}/list"))
     assert back["description"] == "from v4"
     assert "channel_locked" not in back
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/teams/{team}/hooks/{hook}",  # posting through a hook here ended with 4.0
+        "/teams/command_test",  # the test endpoints of the old server
+        "/teams/command_test_e",
+    ],
+)
+def test_routes_left_out_stay_unknown(v3: V3World, ci: IncomingWebhook, path: str) -> None:
+    resp = v3.api("alice").post(path.format(team=v3.team.id, hook=ci.id), {"text": "hello"})
+    assert resp.status_code == 404
+    assert resp["Content-Type"] == "text/plain; charset=utf-8"
