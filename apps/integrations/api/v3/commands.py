@@ -26,6 +26,7 @@ from apps.integrations.commands.execute import command_execute_typed
 from apps.integrations.commands.listings import autocomplete_listing
 from apps.integrations.commands.permissions import (
     MANAGE,
+    MANAGE_OTHERS,
     live_command,
     may_manage_others,
     require_commands_enabled,
@@ -83,7 +84,7 @@ def command_of_team(user: User, command_id: str, team_id: str) -> Command:
         )
     require_manage_commands(user, team_id)
     if command.creator_id != user.id and not may_manage_others(user, team_id):
-        raise permission_denied(user.id, "manage_others_slash_commands")
+        raise permission_denied(user.id, MANAGE_OTHERS)
     return command
 
 

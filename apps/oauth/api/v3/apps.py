@@ -67,7 +67,7 @@ def admin_only(user: User) -> AppError:
     )
 
 
-def require_manage_oauth(user: User) -> None:
+def require_oauth_manager(user: User) -> None:
     if not has_system_permission(user, MANAGE_OAUTH):
         raise admin_only(user)
 
@@ -92,7 +92,7 @@ class RegisterAppView(V3View):
     )
     def post(self, request: Request) -> Response:
         user = session_user(request)
-        require_manage_oauth(user)
+        require_oauth_manager(user)
         data = decoded_object(request, "app", APP_BODY)
         fields = AppFields(
             name=text(data, "name"),
@@ -119,7 +119,7 @@ class AppsView(V3View):
     @extend_schema(operation_id="v3ListOAuthApps", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         user = session_user(request)
-        require_manage_oauth(user)
+        require_oauth_manager(user)
         require_oauth_enabled()
         apps = oauth_apps_all() if may_manage_every_app(user) else oauth_apps_of_creator(user.id)
         return Response([oauth_app_v3(app) for app in apps[:LIST_LIMIT]])
@@ -146,7 +146,7 @@ class DeleteAppView(V3View):
         if not app_id:
             raise invalid_param("id")
         user = session_user(request)
-        require_manage_oauth(user)
+        require_oauth_manager(user)
         app = app_of(app_id)
         if not may_manage(user, app):
             raise AppError(
