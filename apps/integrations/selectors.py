@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from apps.channels.models import Channel
+from apps.channels.selectors import channel_get
+from apps.core.errors import AppError
 from apps.integrations.models import IncomingWebhook, OutgoingWebhook
 
 
@@ -50,3 +53,28 @@ def outgoing_webhooks_of_team(team_id: str) -> list[OutgoingWebhook]:
     """The team's live outgoing webhooks, in one plain indexed query: this runs on every
     post in a public channel, so it carries no join, no OR and no ordering to compile."""
     return list(OutgoingWebhook.objects.filter(team_id=team_id, delete_at=0))
+
+
+def incoming_webhook_get_or_404(hook_id: str) -> IncomingWebhook:
+    hook = incoming_webhook_get(hook_id)
+    if hook is None:
+        raise AppError("app.webhooks.get_incoming.app_error", "No such incoming webhook.", 404)
+    return hook
+
+
+def outgoing_webhook_get_or_404(hook_id: str) -> OutgoingWebhook:
+    hook = outgoing_webhook_get(hook_id)
+    if hook is None:
+        raise AppError("app.webhooks.get_outgoing.app_error", "No such outgoing webhook.", 404)
+    return hook
+
+
+def hook_channel_get_or_404(channel_id: str) -> Channel:
+    """The live team channel an incoming webhook is to post into; Mattermost answers 404
+    for any other id (a direct or group channel, an archived one, none)."""
+    channel = channel_get(channel_id) if channel_id else None
+    if channel is None or channel.delete_at or channel.team_id is None:
+        raise AppError(
+            "app.channel.get.existing.app_error", "The webhook's channel was not found.", 404
+        )
+    return channel

@@ -62,6 +62,16 @@ def incoming_webhook_create(*, creator: User, channel: Channel, **fields: Any) -
     )
 
 
+def require_channel_of_hook_team(hook: IncomingWebhook, channel: Channel) -> None:
+    """A hook stays in its team: it may move only to another channel of that team."""
+    if channel.team_id != hook.team_id:
+        raise AppError(
+            "api.webhook.team_mismatch.app_error",
+            "A webhook cannot move to another team's channel.",
+            400,
+        )
+
+
 def incoming_webhook_update(
     *, hook: IncomingWebhook, channel: Channel, **fields: Any
 ) -> IncomingWebhook:

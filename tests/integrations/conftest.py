@@ -15,6 +15,7 @@ from apps.integrations.models import IncomingWebhook
 from apps.integrations.services import incoming_webhook_create
 from apps.teams.models import Team
 from apps.teams.services import team_create, team_member_add
+from tests.channels.v3_setup import v3  # noqa: F401  (the API v3 world)
 from tests.helpers import forget_join_notices
 from tests.integrations.callback_server import CallbackServer, start_callback_server
 

@@ -16,6 +16,7 @@ from apps.core.roles import ROLE_PERMISSIONS, SYSTEM_USER
 from apps.oauth.models import OAuthApp
 from apps.oauth.services import oauth_app_create
 from apps.oauth.validators import AppFields
+from tests.channels.v3_setup import v3  # noqa: F401  (the API v3 world)
 
 CALLBACK = "https://app.example.com/callback"
 

@@ -9,9 +9,12 @@ from typing import Any
 from django.conf import settings
 
 from apps.accounts.models import User
-from apps.channels.models import Channel
-from apps.channels.selectors import channel_member_get
-from apps.core.errors import AppError
+from apps.accounts.permissions import has_system_permission
+from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE, Channel
+from apps.channels.permissions import has_channel_permission
+from apps.channels.selectors import channel_get, channel_member_get
+from apps.core.errors import AppError, permission_denied
+from apps.core.ids import is_valid_id
 from apps.integrations.commands.args import CommandArgs
 from apps.integrations.commands.builtins import BUILTINS
 from apps.integrations.commands.custom import command_call
@@ -33,7 +36,7 @@ from apps.posts.validators import (
     SLACK_ATTACHMENT_TYPE,
     SYSTEM_TYPE_PREFIX,
 )
-from apps.teams.selectors import team_get
+from apps.teams.selectors import team_get, team_membership_get
 
 # Unknown triggers are quoted back at most this long.
 TRIGGER_ECHO_MAX = 512
@@ -185,3 +188,49 @@ def _post_response(args: CommandArgs, response: CommandResponse, custom: Command
             message=text,
             props=props,
         )
+
+
+def _command_team_id(user: User, channel: Channel, given: str) -> str:
+    """A team channel's commands are its team's. In a direct or group message the client
+    names the team, which the caller must belong to (or be allowed to post anywhere)."""
+    if channel.type in (CHANNEL_OPEN, CHANNEL_PRIVATE):
+        return channel.team_id or ""
+    membership = team_membership_get(team_id=given, user_id=user.id) if given else None
+    in_team = membership is not None and membership.is_active
+    if not in_team and not has_system_permission(user, "create_post"):
+        raise permission_denied(user.id, "create_post")
+    return given
+
+
+def command_execute_typed(
+    *, user: User, command: str, channel_id: str, team_id: str, root_id: str, site_url: str
+) -> dict[str, Any]:
+    """Run what ``user`` typed in the channel ``channel_id``, after Mattermost's checks of
+    the request: a command starts with '/', the caller may post in the channel, the
+    channel is live. ``team_id`` is the team the client names (it counts only in direct
+    and group messages, which belong to no team)."""
+    if len(command) <= 1 or not command.startswith("/") or not is_valid_id(channel_id):
+        raise AppError(
+            "api.command.execute_command.start.app_error",
+            "A command starts with '/' and runs in a channel given by its id.",
+            400,
+        )
+    if not has_channel_permission(user, channel_id, "create_post"):
+        raise permission_denied(user.id, "create_post")
+    channel = channel_get(channel_id)
+    if channel is None:
+        raise AppError("app.channel.get.existing.app_error", "No such channel.", 404)
+    if channel.delete_at:
+        raise AppError(
+            "api.command.execute_command.deleted.error",
+            "Commands cannot run in an archived channel.",
+            400,
+        )
+    return command_execute(
+        user=user,
+        channel=channel,
+        team_id=_command_team_id(user, channel, team_id),
+        root_id=root_id,
+        command=command,
+        site_url=site_url,
+    )

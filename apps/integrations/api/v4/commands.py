@@ -17,17 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import User
-from apps.accounts.permissions import has_system_permission
 from apps.accounts.selectors import user_get
-from apps.channels.models import CHANNEL_OPEN, CHANNEL_PRIVATE
-from apps.channels.permissions import has_channel_permission
-from apps.channels.selectors import channel_get
 from apps.core.body import body_object, optional_bool, optional_str
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.ids import is_valid_id
 from apps.core.views import STATUS_OK, MattermostView, query_flag, session_user, url_id
 from apps.integrations.commands.builtins import BUILTINS
-from apps.integrations.commands.execute import command_execute
+from apps.integrations.commands.execute import command_execute_typed
+from apps.integrations.commands.listings import autocomplete_listing, builtin_listing
 from apps.integrations.commands.permissions import (
     MANAGE,
     MANAGE_OTHERS,
@@ -46,14 +43,10 @@ from apps.integrations.commands.services import (
     command_regenerate_token,
     command_update,
 )
-from apps.integrations.commands.wire import (
-    builtin_command_fields,
-    command_fields,
-    command_fields_public,
-)
+from apps.integrations.commands.wire import command_fields, command_fields_public
 from apps.posts.api.v4.files import site_url
 from apps.teams.permissions import has_team_permission
-from apps.teams.selectors import team_get, team_membership_get
+from apps.teams.selectors import team_get
 
 BODY = "command"
 STRING_FIELDS = (
@@ -85,21 +78,6 @@ def team_not_found() -> AppError:
 
 
 # Listings
-
-
-def builtin_listing() -> list[dict[str, Any]]:
-    return [builtin_command_fields(BUILTINS[trigger]) for trigger in sorted(BUILTINS)]
-
-
-def autocomplete_listing(team_id: str) -> list[dict[str, Any]]:
-    """What any team member may see: the team's custom commands offered for
-    autocompletion (without their secrets), then the built-in ones."""
-    listing: list[dict[str, Any]] = []
-    if settings.MATTERMOST.enable_commands:
-        customs = commands_of_team(team_id).filter(auto_complete=True)
-        listing = [command_fields_public(command) for command in customs]
-    taken = {entry["trigger"] for entry in listing}
-    return listing + [entry for entry in builtin_listing() if entry["trigger"] not in taken]
 
 
 def manager_listing(team_id: str, creator_id: str) -> list[dict[str, Any]]:
@@ -253,18 +231,6 @@ class CommandTokenView(MattermostView):
         return Response({"token": command.token})
 
 
-def _command_team_id(user: User, channel_type: str, channel_team_id: str, given: str) -> str:
-    """A team channel's commands are its team's. In a direct or group message the client
-    names the team, which the caller must belong to (or be allowed to post anywhere)."""
-    if channel_type in (CHANNEL_OPEN, CHANNEL_PRIVATE):
-        return channel_team_id
-    membership = team_membership_get(team_id=given, user_id=user.id) if given else None
-    in_team = membership is not None and membership.is_active
-    if not in_team and not has_system_permission(user, "create_post"):
-        raise permission_denied(user.id, "create_post")
-    return given
-
-
 class CommandExecuteView(MattermostView):
     """``POST /commands/execute {"command", "channel_id", "team_id", "root_id"}``."""
 
@@ -281,31 +247,12 @@ class CommandExecuteView(MattermostView):
         root_id = optional_str(data, "root_id") or ""
         if root_id and not is_valid_id(root_id):
             raise invalid_body_param("root_id")
-        if len(command) <= 1 or not command.startswith("/") or not is_valid_id(channel_id):
-            raise AppError(
-                "api.command.execute_command.start.app_error",
-                "A command starts with '/' and runs in a channel given by its id.",
-                400,
-            )
-        user = session_user(request)
-        if not has_channel_permission(user, channel_id, "create_post"):
-            raise permission_denied(user.id, "create_post")
-        channel = channel_get(channel_id)
-        if channel is None:
-            raise AppError("app.channel.get.existing.app_error", "No such channel.", 404)
-        if channel.delete_at:
-            raise AppError(
-                "api.command.execute_command.deleted.error",
-                "Commands cannot run in an archived channel.",
-                400,
-            )
-        team_id = _command_team_id(user, channel.type, channel.team_id or "", given_team_id)
-        answer = command_execute(
-            user=user,
-            channel=channel,
-            team_id=team_id,
-            root_id=root_id,
+        answer = command_execute_typed(
+            user=session_user(request),
             command=command,
+            channel_id=channel_id,
+            team_id=given_team_id,
+            root_id=root_id,
             site_url=site_url(request),
         )
         return Response(answer)

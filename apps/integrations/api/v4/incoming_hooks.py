@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.channels.models import Channel
-from apps.channels.selectors import channel_get
 from apps.core.body import body_object, optional_bool, optional_str
 from apps.core.errors import AppError, invalid_body_param, permission_denied
 from apps.core.pagination import page_from
@@ -26,12 +25,17 @@ from apps.integrations.permissions import (
     require_manage_channel_hooks,
     require_manage_hook,
 )
-from apps.integrations.selectors import incoming_webhook_get, incoming_webhooks_live
+from apps.integrations.selectors import (
+    hook_channel_get_or_404,
+    incoming_webhook_get_or_404,
+    incoming_webhooks_live,
+)
 from apps.integrations.services import (
     FIELD_LIMITS,
     incoming_webhook_create,
     incoming_webhook_delete,
     incoming_webhook_update,
+    require_channel_of_hook_team,
 )
 from apps.integrations.wire import incoming_webhook_fields
 from apps.teams.permissions import has_team_permission
@@ -47,20 +51,11 @@ def hook_fields_from_body(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def body_channel(data: dict[str, Any]) -> Channel:
-    """The live team channel the body names; Mattermost answers 404 for any other id."""
-    channel_id = optional_str(data, "channel_id") or ""
-    channel = channel_get(channel_id) if channel_id else None
-    if channel is None or channel.delete_at or channel.team_id is None:
-        raise AppError(
-            "app.channel.get.existing.app_error", "The webhook's channel was not found.", 404
-        )
-    return channel
+    return hook_channel_get_or_404(optional_str(data, "channel_id") or "")
 
 
 def managed_hook(user: User, hook_id: str) -> IncomingWebhook:
-    hook = incoming_webhook_get(url_id(hook_id, "hook_id"))
-    if hook is None:
-        raise AppError("app.webhooks.get_incoming.app_error", "No such incoming webhook.", 404)
+    hook = incoming_webhook_get_or_404(url_id(hook_id, "hook_id"))
     require_manage_hook(user, hook)
     return hook
 
@@ -135,12 +130,7 @@ class IncomingHookView(MattermostView):
                 400,
             )
         channel = body_channel(data)
-        if channel.team_id != hook.team_id:
-            raise AppError(
-                "api.webhook.team_mismatch.app_error",
-                "A webhook cannot move to another team's channel.",
-                400,
-            )
+        require_channel_of_hook_team(hook, channel)
         require_manage_channel_hooks(user, channel)
         hook = incoming_webhook_update(hook=hook, channel=channel, **fields)
         return Response(incoming_webhook_fields(hook))

@@ -29,7 +29,7 @@ from apps.integrations.permissions import (
     require_manage_outgoing_hooks,
     require_outgoing_webhooks_enabled,
 )
-from apps.integrations.selectors import outgoing_webhook_get, outgoing_webhooks_live
+from apps.integrations.selectors import outgoing_webhook_get_or_404, outgoing_webhooks_live
 from apps.integrations.services import (
     OutgoingHookSpec,
     outgoing_webhook_create,
@@ -76,9 +76,7 @@ def managed_hook(user: User, hook_id: str) -> OutgoingWebhook:
     """The live hook ``hook_id`` once the caller may manage it (the feature on first)."""
     hook_id = url_id(hook_id, "hook_id")
     require_outgoing_webhooks_enabled()
-    hook = outgoing_webhook_get(hook_id)
-    if hook is None:
-        raise AppError("app.webhooks.get_outgoing.app_error", "No such outgoing webhook.", 404)
+    hook = outgoing_webhook_get_or_404(hook_id)
     require_manage_outgoing_hook(user, hook)
     return hook
 
@@ -164,9 +162,7 @@ class OutgoingHookView(MattermostView):
         team_id = optional_str(data, "team_id") or ""
         user = session_user(request)
         require_outgoing_webhooks_enabled()
-        hook = outgoing_webhook_get(hook_id)
-        if hook is None:
-            raise AppError("app.webhooks.get_outgoing.app_error", "No such outgoing webhook.", 404)
+        hook = outgoing_webhook_get_or_404(hook_id)
         if team_id and team_id != hook.team_id:
             raise AppError(
                 "api.webhook.team_mismatch.app_error", "A webhook cannot move to another team.", 400
