@@ -121,20 +121,6 @@ def test_a_refresh_token_works_only_for_its_app(
     rfc6749_error(resp, 400, "invalid_grant")
 
 
-def test_a_refresh_token_survives_the_end_of_its_session(
-    client: Client, user: User, oauth_app: OAuthApp
-) -> None:
-    """An expired access token is what the refresh token is for; the clean-up of expired
-    sessions must not take the refresh token with it."""
-    grant, _, refresh_token = grant_issue(
-        app=oauth_app, user=user, redirect_uri=CALLBACK, scope="user"
-    )
-    assert grant.session is not None
-    grant.session.delete()
-    resp = exchange(client, oauth_app, grant_type="refresh_token", refresh_token=refresh_token)
-    assert resp.status_code == 200, resp.content
-
-
 def test_a_deactivated_users_code_is_refused(
     client: Client, user: User, oauth_app: OAuthApp, code: str
 ) -> None:
