@@ -210,7 +210,8 @@ def authorize_view(request: HttpRequest) -> HttpResponse:
 
 class AccessTokenView(MattermostView):
     """``POST /oauth/access_token``: a code or a refresh token for an access token. The
-    app authenticates with its id and secret in the form; errors are RFC 6749's."""
+    app authenticates with its id and secret in the form or by HTTP Basic; errors are
+    RFC 6749's."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -226,13 +227,16 @@ class AccessTokenView(MattermostView):
                 501,
             )
         form = request._request.POST
+        oauth_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if "HTTP_AUTHORIZATION" in request.META:  # the app's id and secret, by HTTP Basic
+            oauth_headers["Authorization"] = request.META["HTTP_AUTHORIZATION"]
         # One transaction: the code or refresh token stays locked until its exchange commits.
         with transaction.atomic():
             headers, body, status = oauth_server().create_token_response(
                 request.build_absolute_uri(request.path),
                 http_method="POST",
                 body=form.urlencode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                headers=oauth_headers,
             )
         response = HttpResponse(body, status=status, content_type="application/json")
         for name, value in headers.items():

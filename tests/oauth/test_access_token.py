@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 import pytest
@@ -138,3 +139,63 @@ def test_the_endpoint_is_501_while_the_provider_is_off(
     mm_config(enable_oauth_service_provider=False)
     resp = code_exchange(client, oauth_app, code)
     assert_error(resp, 501, "api.oauth.get_access_token.disabled.app_error")
+
+
+def basic(client_id: str, secret: str) -> dict[str, str]:
+    credentials = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {credentials}"}
+
+
+def test_the_client_may_authenticate_with_http_basic(
+    client: Client, user: User, oauth_app: OAuthApp, code: str
+) -> None:
+    """RFC 6749's default (client_secret_basic), which OAuth client libraries use."""
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
+    resp = client.post(ACCESS_TOKEN, form, **basic(oauth_app.id, oauth_app.client_secret))
+    assert resp.status_code == 200, resp.content
+    refresh = {"grant_type": "refresh_token", "refresh_token": resp.json()["refresh_token"]}
+    resp = client.post(ACCESS_TOKEN, refresh, **basic(oauth_app.id, oauth_app.client_secret))
+    assert resp.status_code == 200, resp.content
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "wrong-secret",
+        "Basic !!not-base64!!",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(),
+    ],
+)
+def test_bad_http_basic_credentials_are_invalid_client(
+    client: Client, oauth_app: OAuthApp, code: str, authorization: str
+) -> None:
+    headers = (
+        basic(oauth_app.id, "wrong")
+        if authorization == "wrong-secret"
+        else {"HTTP_AUTHORIZATION": authorization}
+    )
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
+    rfc6749_error(client.post(ACCESS_TOKEN, form, **headers), 401, "invalid_client")
+    assert OAuthAuthorizationCode.objects.exists()
+
+
+def test_http_basic_and_the_form_must_name_the_same_client(
+    client: Client, oauth_app: OAuthApp, make_app: Callable[..., OAuthApp], code: str
+) -> None:
+    other = make_app(name="Other")
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": CALLBACK,
+        "client_id": other.id,
+    }
+    resp = client.post(ACCESS_TOKEN, form, **basic(oauth_app.id, oauth_app.client_secret))
+    rfc6749_error(resp, 401, "invalid_client")
+
+
+def test_token_answers_are_never_cached(client: Client, oauth_app: OAuthApp, code: str) -> None:
+    for _ in range(2):  # the answer with the tokens, then the refusal of the used code
+        resp = code_exchange(client, oauth_app, code)
+        assert resp["Cache-Control"] == "no-store"
+        assert resp["Pragma"] == "no-cache"
