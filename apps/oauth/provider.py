@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import re
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -242,6 +243,19 @@ def _reject_unused_verifier(request: OAuthRequest) -> None:
         )
 
 
+# RFC 7636 4.1: a verifier is 43 to 128 unreserved characters.
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+def _reject_malformed_verifier(request: OAuthRequest) -> None:
+    """oauthlib only hashes the verifier; one RFC 7636 does not allow is refused before."""
+    if request.code_verifier is not None and not _CODE_VERIFIER.fullmatch(request.code_verifier):
+        raise errors.InvalidRequestError(
+            description="The code verifier must be 43 to 128 unreserved characters.",
+            request=request,
+        )
+
+
 def token_lifetime_seconds(request: OAuthRequest) -> int:
     return int(settings.MATTERMOST.session_length_sso_in_hours * 3600)
 
@@ -250,5 +264,6 @@ def oauth_server() -> WebApplicationServer:
     server = WebApplicationServer(
         MattermostRequestValidator(), token_expires_in=token_lifetime_seconds
     )
+    server.auth_grant.custom_validators.pre_token.append(_reject_malformed_verifier)
     server.auth_grant.custom_validators.post_token.append(_reject_unused_verifier)
     return server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,12 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.accounts.services import user_set_active
 from apps.core.clock import now_ms
-from apps.oauth.models import AUTH_CODE_LIFETIME_SECONDS, OAuthApp, OAuthAuthorizationCode
+from apps.oauth.models import (
+    AUTH_CODE_LIFETIME_SECONDS,
+    OAuthAccessData,
+    OAuthApp,
+    OAuthAuthorizationCode,
+)
 from apps.oauth.services import authorization_code_save, grant_issue
 from tests.helpers import assert_error
 from tests.oauth.conftest import CALLBACK
@@ -199,3 +205,30 @@ def test_token_answers_are_never_cached(client: Client, oauth_app: OAuthApp, cod
         resp = code_exchange(client, oauth_app, code)
         assert resp["Cache-Control"] == "no-store"
         assert resp["Pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    ["a" * 42, "a" * 129, "a" * 42 + "!", "a" * 42 + " ", "a" * 42 + "é"],
+    ids=["short", "long", "punctuation", "space", "non-ascii"],
+)
+def test_a_malformed_pkce_verifier_is_refused(
+    client: Client, user: User, oauth_app: OAuthApp, verifier: str
+) -> None:
+    """RFC 7636 4.1: 43 to 128 unreserved characters. Each of these is the verifier the
+    challenge was made from, so only the format check can refuse it."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    authorization_code_save(
+        app=oauth_app,
+        user=user,
+        code="pkce-code",
+        redirect_uri=CALLBACK,
+        scope="user",
+        state="",
+        code_challenge=challenge,
+        code_challenge_method="S256",
+    )
+    resp = code_exchange(client, oauth_app, "pkce-code", code_verifier=verifier)
+    rfc6749_error(resp, 400, "invalid_request")
+    assert not OAuthAccessData.objects.exists()
