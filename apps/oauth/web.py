@@ -32,8 +32,10 @@ from apps.core.errors import (
     AppError,
     invalid_body_param,
     permission_denied,
+    rate_limited,
 )
 from apps.core.ids import is_valid_id
+from apps.core.throttling import MattermostRateThrottle
 from apps.core.views import STATUS_OK, MattermostView, request_session, session_user
 from apps.oauth.authorization import (
     approval_redirect,
@@ -68,7 +70,18 @@ def _page(request: HttpRequest, template: str, status: int = 200, **context: Any
 
 
 def _error_page(request: HttpRequest, error: AppError) -> HttpResponse:
-    return _page(request, "error.html", error.status_code, error=error)
+    response = _page(request, "error.html", error.status_code, error=error)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+def _require_within_rate_limit(request: HttpRequest) -> None:
+    """The pages and their forms (a password login among them) count against the API's
+    rate limit, as every route does in Mattermost."""
+    throttle = MattermostRateThrottle()
+    if not throttle.allow_request(Request(request), None):
+        raise rate_limited(throttle.retry_after)
 
 
 def cookie_user(request: HttpRequest) -> User | None:
@@ -199,13 +212,17 @@ class AuthorizeApiView(MattermostView):
 @csrf_exempt
 def authorize_view(request: HttpRequest) -> HttpResponse:
     """``/oauth/authorize``: the page (GET), its forms, or the JSON API (POST)."""
+    if request.method == "POST" and request.content_type == "application/json":
+        return AuthorizeApiView.as_view()(request)  # throttled as an API view
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    try:
+        _require_within_rate_limit(request)
+    except AppError as error:
+        return _error_page(request, error)
     if request.method == "GET":
         return _show_authorize(request)
-    if request.method == "POST" and request.content_type == "application/json":
-        return AuthorizeApiView.as_view()(request)
-    if request.method == "POST":
-        return _answer_authorize_form(request)
-    return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return _answer_authorize_form(request)
 
 
 class AccessTokenView(MattermostView):

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 
 from apps.accounts.models import Session, User
@@ -16,6 +17,7 @@ from apps.core.roles import ROLE_PERMISSIONS, SYSTEM_USER
 from apps.oauth.models import OAuthApp
 from apps.oauth.services import oauth_app_create
 from apps.oauth.validators import AppFields
+from tests.core.test_throttling import FrozenClock
 
 CALLBACK = "https://app.example.com/callback"
 
@@ -23,6 +25,14 @@ CALLBACK = "https://app.example.com/callback"
 @pytest.fixture(autouse=True)
 def oauth_on(mm_config: Callable[..., None]) -> None:
     mm_config(enable_oauth_service_provider=True)
+
+
+@pytest.fixture
+def frozen_rate_limit_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Keeps a rate-limit test inside one of django-ratelimit's fixed windows."""
+    frozen = FrozenClock(1_800_000_000.0)
+    monkeypatch.setattr(django_ratelimit.core, "time", frozen)
+    return frozen
 
 
 @pytest.fixture

@@ -259,3 +259,38 @@ def test_the_forms_are_501_while_the_provider_is_off(
     resp = client.post(url, csrf_form(client, login_id="alice", password="passw0rd!"))
     assert resp.status_code == 501
     assert not Session.objects.filter(user=user).exists()
+
+
+@pytest.mark.usefixtures("frozen_rate_limit_clock")
+def test_the_pages_and_forms_count_against_the_rate_limit(
+    user: User, oauth_app: OAuthApp, mm_config: Callable[..., None]
+) -> None:
+    """Password guesses through the login form are limited like API logins."""
+    mm_config(rate_limit_enable=True, rate_limit_per_sec=1, rate_limit_max_burst=2)
+    client = browser()
+    url = authorize_url(oauth_app)
+    assert client.get(url).status_code == 200
+    form = csrf_form(client, login_id="alice", password="wrong")
+    assert client.post(url, form).status_code == 401
+    assert client.post(url, form).status_code == 401
+    refused = client.post(url, form)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert refused["X-Ratelimit-Remaining"] == "0"
+    assert "api.context.rate_limit_exceeded.app_error" in refused.content.decode()
+    assert client.get(url).status_code == 429
+
+
+def test_the_login_form_honours_the_lockout(
+    user: User, oauth_app: OAuthApp, mm_config: Callable[..., None]
+) -> None:
+    mm_config(maximum_login_attempts=2)
+    client = browser()
+    url = authorize_url(oauth_app)
+    client.get(url)
+    for _ in range(2):
+        client.post(url, csrf_form(client, login_id="alice", password="wrong"))
+    resp = client.post(url, csrf_form(client, login_id="alice", password="passw0rd!"))
+    assert resp.status_code == 401
+    assert "MMAUTHTOKEN" not in resp.cookies
+    assert not Session.objects.filter(user=user).exists()
