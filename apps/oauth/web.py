@@ -25,7 +25,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import Session, User
 from apps.accounts.selectors import session_get_by_token, user_get_cached
-from apps.accounts.services import login
+from apps.accounts.services import invalid_credentials, login
 from apps.core.auth import MAX_TOKEN_LENGTH
 from apps.core.body import body_object, optional_str
 from apps.core.errors import (
@@ -48,7 +48,7 @@ from apps.oauth.models import OAuthApp
 from apps.oauth.permissions import require_oauth_enabled
 from apps.oauth.provider import oauth_server
 from apps.oauth.services import oauth_app_deauthorize
-from apps.oauth.validators import AuthorizeRequest, validate_authorize_request
+from apps.oauth.validators import AuthorizeRequest, has_nul, validate_authorize_request
 
 # Everything a client can tell from where a login came from (see accounts' client_props).
 FORM_LOGIN_PROPS = {
@@ -170,13 +170,13 @@ def _answer_authorize_form(request: HttpRequest) -> HttpResponse:
 
 def _form_login(request: HttpRequest, app: OAuthApp) -> HttpResponse:
     """Log in from the login form, then show the authorization page again."""
+    login_id = request.POST.get("login_id", "")
+    password = request.POST.get("password", "")
     try:
+        if has_nul(login_id) or has_nul(password):
+            raise invalid_credentials()  # no account has one; the database cannot look
         user, session, token = login(
-            login_id=request.POST.get("login_id", ""),
-            user_id="",
-            password=request.POST.get("password", ""),
-            device_id="",
-            props=FORM_LOGIN_PROPS,
+            login_id=login_id, user_id="", password=password, device_id="", props=FORM_LOGIN_PROPS
         )
     except AppError as error:
         return _page(request, "login.html", status=error.status_code, app=app, error=error)

@@ -141,6 +141,8 @@ def test_consent_post_of_a_logged_out_visitor_is_refused(oauth_app: OAuthApp) ->
             "api.oauth.allow_oauth.redirect_callback.app_error",
         ),
         ({"state": "s" * 1025}, 400, "model.authorize.is_valid.state.app_error"),
+        ({"state": "s\x00"}, 400, "model.authorize.is_valid.state.app_error"),
+        ({"scope": "user\x00"}, 400, "model.authorize.is_valid.scope.app_error"),
         (
             {"code_challenge": "c" * 43, "code_challenge_method": "plain"},
             400,
@@ -294,3 +296,15 @@ def test_the_login_form_honours_the_lockout(
     assert resp.status_code == 401
     assert "MMAUTHTOKEN" not in resp.cookies
     assert not Session.objects.filter(user=user).exists()
+
+
+def test_the_login_form_refuses_nul_characters(user: User, oauth_app: OAuthApp) -> None:
+    """PostgreSQL cannot compare text with NUL in it: the form must not ask it to."""
+    client = browser()
+    url = authorize_url(oauth_app)
+    client.get(url)
+    for login_id, password in (("alice\x00", "passw0rd!"), ("alice", "passw0rd!\x00")):
+        resp = client.post(url, csrf_form(client, login_id=login_id, password=password))
+        assert resp.status_code == 401
+        assert "Log in to authorize" in resp.content.decode()
+        assert "MMAUTHTOKEN" not in resp.cookies
