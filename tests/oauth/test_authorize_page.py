@@ -33,6 +33,23 @@ def test_consent_page_names_the_app_and_the_user(token: str, oauth_app: OAuthApp
     assert not OAuthAuthorizationCode.objects.exists()
 
 
+def test_the_pages_escape_what_the_app_says_and_may_not_be_framed(
+    token: str, make_app: Callable[..., OAuthApp]
+) -> None:
+    app = make_app(name="<script>x()</script>", description='<img src=x onerror="y()">')
+    for session_token in (token, None):  # the consent page, then the login page
+        page = browser(session_token).get(authorize_url(app))
+        html = page.content.decode()
+        assert "&lt;script&gt;x()&lt;/script&gt;" in html
+        assert "<script>" not in html
+        assert "<img src=x" not in html
+        assert page["X-Frame-Options"] == "SAMEORIGIN"
+        assert page["Content-Security-Policy"] == "frame-ancestors 'self'"
+    error_page = browser(token).get(authorize_url(app, redirect_uri="https://evil.example.com"))
+    assert error_page.status_code == 400
+    assert error_page["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def test_consent_post_without_the_csrf_token_is_refused(
     token: str, user: User, oauth_app: OAuthApp
 ) -> None:
