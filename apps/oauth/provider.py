@@ -8,8 +8,11 @@ refresh token our services issue, since an access token is a session like any ot
 
 from __future__ import annotations
 
+import base64
 import hmac
+import re
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from oauthlib.common import Request as OAuthRequest
@@ -27,12 +30,36 @@ from apps.oauth.services import authorization_code_save, grant_issue, oauth_app_
 GRANT_TYPES = ("authorization_code", "refresh_token")
 
 
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """The client id and secret of an ``Authorization: Basic`` header (RFC 6749 2.3.1:
+    each form-urlencoded before the base64), or None when the header is malformed."""
+    try:
+        decoded = base64.b64decode(header.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    return (unquote_plus(client_id), unquote_plus(secret)) if colon else None
+
+
+def client_credentials(request: OAuthRequest) -> tuple[str, str] | None:
+    """The client id and secret the app authenticates with: HTTP Basic (what client
+    libraries send by default) or ``client_id`` and ``client_secret`` in the form (what
+    Mattermost reads). None when they are missing, malformed, or name two clients."""
+    scheme, _, rest = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return (request.client_id or "", request.client_secret or "")
+    credentials = _basic_credentials(rest)
+    if credentials is None or request.client_id not in (None, "", credentials[0]):
+        return None
+    return credentials
+
+
 class MattermostRequestValidator(RequestValidator):
     """oauthlib's questions, answered from the OAuth tables. Attributes set on
     ``request`` here (``client``, ``user``, ``auth_code``, ``grant``) carry what one
     step found to the next."""
 
-    # Clients: confidential only (an app always has a secret, sent in the form body).
+    # Clients: confidential only (an app always has a secret).
 
     def client_authentication_required(
         self, request: OAuthRequest, *args: Any, **kwargs: Any
@@ -40,8 +67,11 @@ class MattermostRequestValidator(RequestValidator):
         return True
 
     def authenticate_client(self, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
-        app = oauth_app_get(request.client_id or "")
-        secret = request.client_secret or ""
+        credentials = client_credentials(request)
+        if credentials is None:
+            return False
+        client_id, secret = credentials
+        app = oauth_app_get(client_id)
         if app is None or not hmac.compare_digest(app.client_secret.encode(), secret.encode()):
             return False
         request.client = app
@@ -213,6 +243,19 @@ def _reject_unused_verifier(request: OAuthRequest) -> None:
         )
 
 
+# RFC 7636 4.1: a verifier is 43 to 128 unreserved characters.
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+def _reject_malformed_verifier(request: OAuthRequest) -> None:
+    """oauthlib only hashes the verifier; one RFC 7636 does not allow is refused before."""
+    if request.code_verifier is not None and not _CODE_VERIFIER.fullmatch(request.code_verifier):
+        raise errors.InvalidRequestError(
+            description="The code verifier must be 43 to 128 unreserved characters.",
+            request=request,
+        )
+
+
 def token_lifetime_seconds(request: OAuthRequest) -> int:
     return int(settings.MATTERMOST.session_length_sso_in_hours * 3600)
 
@@ -221,5 +264,6 @@ def oauth_server() -> WebApplicationServer:
     server = WebApplicationServer(
         MattermostRequestValidator(), token_expires_in=token_lifetime_seconds
     )
+    server.auth_grant.custom_validators.pre_token.append(_reject_malformed_verifier)
     server.auth_grant.custom_validators.post_token.append(_reject_unused_verifier)
     return server

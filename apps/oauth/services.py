@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Preference, Session, User, hash_token
 from apps.accounts.services import session_create
@@ -123,12 +124,9 @@ def grant_issue(
     ending) any it held before: one grant per user and app. Returns the grant, the access
     token and the refresh token (only their hashes are stored)."""
     with transaction.atomic():
-        previous = list(OAuthAccessData.objects.filter(app=app, user=user))
-        _end_grants(previous)
-        OAuthAccessData.objects.filter(pk__in=[grant.pk for grant in previous]).delete()
         session, access_token = _app_session(app, user)
         refresh_token = new_id()
-        grant = OAuthAccessData.objects.create(
+        grant = _replace_grant(
             app=app,
             user=user,
             session=session,
@@ -138,3 +136,20 @@ def grant_issue(
             scope=scope,
         )
     return grant, access_token, refresh_token
+
+
+def _replace_grant(*, app: OAuthApp, user: User, **fields: Any) -> OAuthAccessData:
+    """End the grant ``app`` holds for ``user`` and save the new one. Another exchange for
+    the same pair (the app got two codes from a double click) may commit its grant between
+    the two steps; this one then replaces that grant on a second try."""
+    for attempt in (1, 2):
+        previous = list(OAuthAccessData.objects.filter(app=app, user=user))
+        _end_grants(previous)
+        OAuthAccessData.objects.filter(pk__in=[grant.pk for grant in previous]).delete()
+        try:
+            with transaction.atomic():  # a savepoint, so PostgreSQL can go on after a clash
+                return OAuthAccessData.objects.create(app=app, user=user, **fields)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -26,9 +26,19 @@ _CODE_CHALLENGE = re.compile(r"[A-Za-z0-9_-]+")
 CODE_CHALLENGE_LENGTHS = range(43, 129)
 
 
+def has_nul(value: str) -> bool:
+    """Whether ``value`` holds a NUL character, which PostgreSQL cannot store."""
+    return "\x00" in value
+
+
+def _is_control_or_space(char: str) -> bool:
+    return char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F
+
+
 def is_valid_http_url(value: str) -> bool:
-    """An absolute http(s) URL with a host, as Mattermost's IsValidHTTPURL wants it."""
-    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+    """An absolute http(s) URL with a host, as Mattermost's IsValidHTTPURL wants it (Go's
+    URL parser refuses control characters too)."""
+    if not value.startswith(("http://", "https://")) or any(map(_is_control_or_space, value)):
         return False
     try:
         return bool(urlsplit(value).netloc)
@@ -85,7 +95,7 @@ def app_fields_from_body(data: dict[str, Any]) -> AppFields:
 
 
 def validate_app_fields(fields: AppFields) -> None:
-    if not fields.name or len(fields.name) > NAME_MAX:
+    if not fields.name or len(fields.name) > NAME_MAX or has_nul(fields.name):
         raise _field_error("name", f"An app needs a name of at most {NAME_MAX} characters.")
     callbacks_length = len(" ".join(fields.callback_urls)) + 2
     if (
@@ -96,7 +106,7 @@ def validate_app_fields(fields: AppFields) -> None:
         raise _field_error("callback", "An app needs one or more http(s) callback URLs.")
     if len(fields.homepage) > HOMEPAGE_MAX or not is_valid_http_url(fields.homepage):
         raise _field_error("homepage", "An app needs an http(s) homepage URL.")
-    if len(fields.description) > DESCRIPTION_MAX:
+    if len(fields.description) > DESCRIPTION_MAX or has_nul(fields.description):
         raise _field_error(
             "description", f"A description may be at most {DESCRIPTION_MAX} characters long."
         )
@@ -104,7 +114,7 @@ def validate_app_fields(fields: AppFields) -> None:
         len(fields.icon_url) > ICON_URL_MAX or not is_valid_http_url(fields.icon_url)
     ):
         raise _field_error("icon_url", "The icon URL must be an http(s) URL.")
-    if len(fields.mattermost_app_id) > MATTERMOST_APP_ID_MAX:
+    if len(fields.mattermost_app_id) > MATTERMOST_APP_ID_MAX or has_nul(fields.mattermost_app_id):
         raise _field_error("mattermost_app_id", "The Mattermost app id is too long.")
 
 
@@ -152,10 +162,10 @@ def validate_authorize_request(request: AuthorizeRequest) -> None:
     uri = request.redirect_uri
     if not uri or len(uri) > REDIRECT_URI_MAX or not is_valid_http_url(uri):
         raise _authorize_error("redirect_uri", "The redirect URI is not valid.")
-    if len(request.state) > STATE_MAX:
-        raise _authorize_error("state", "The state is too long.")
-    if len(request.scope) > SCOPE_MAX:
-        raise _authorize_error("scope", "The scope is too long.")
+    if len(request.state) > STATE_MAX or has_nul(request.state):
+        raise _authorize_error("state", "The state is too long or holds a NUL character.")
+    if len(request.scope) > SCOPE_MAX or has_nul(request.scope):
+        raise _authorize_error("scope", "The scope is too long or holds a NUL character.")
     if request.code_challenge or request.code_challenge_method:
         validate_code_challenge(request.code_challenge, request.code_challenge_method)
 

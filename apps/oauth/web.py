@@ -25,15 +25,17 @@ from rest_framework.response import Response
 
 from apps.accounts.models import Session, User
 from apps.accounts.selectors import session_get_by_token, user_get_cached
-from apps.accounts.services import login
+from apps.accounts.services import invalid_credentials, login
 from apps.core.auth import MAX_TOKEN_LENGTH
 from apps.core.body import body_object, optional_str
 from apps.core.errors import (
     AppError,
     invalid_body_param,
     permission_denied,
+    rate_limited,
 )
 from apps.core.ids import is_valid_id
+from apps.core.throttling import MattermostRateThrottle
 from apps.core.views import STATUS_OK, MattermostView, request_session, session_user
 from apps.oauth.authorization import (
     approval_redirect,
@@ -46,7 +48,7 @@ from apps.oauth.models import OAuthApp
 from apps.oauth.permissions import require_oauth_enabled
 from apps.oauth.provider import oauth_server
 from apps.oauth.services import oauth_app_deauthorize
-from apps.oauth.validators import AuthorizeRequest, validate_authorize_request
+from apps.oauth.validators import AuthorizeRequest, has_nul, validate_authorize_request
 
 # Everything a client can tell from where a login came from (see accounts' client_props).
 FORM_LOGIN_PROPS = {
@@ -68,7 +70,18 @@ def _page(request: HttpRequest, template: str, status: int = 200, **context: Any
 
 
 def _error_page(request: HttpRequest, error: AppError) -> HttpResponse:
-    return _page(request, "error.html", error.status_code, error=error)
+    response = _page(request, "error.html", error.status_code, error=error)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+def _require_within_rate_limit(request: HttpRequest) -> None:
+    """The pages and their forms (a password login among them) count against the API's
+    rate limit, as every route does in Mattermost."""
+    throttle = MattermostRateThrottle()
+    if not throttle.allow_request(Request(request), None):
+        raise rate_limited(throttle.retry_after)
 
 
 def cookie_user(request: HttpRequest) -> User | None:
@@ -157,13 +170,13 @@ def _answer_authorize_form(request: HttpRequest) -> HttpResponse:
 
 def _form_login(request: HttpRequest, app: OAuthApp) -> HttpResponse:
     """Log in from the login form, then show the authorization page again."""
+    login_id = request.POST.get("login_id", "")
+    password = request.POST.get("password", "")
     try:
+        if has_nul(login_id) or has_nul(password):
+            raise invalid_credentials()  # no account has one; the database cannot look
         user, session, token = login(
-            login_id=request.POST.get("login_id", ""),
-            user_id="",
-            password=request.POST.get("password", ""),
-            device_id="",
-            props=FORM_LOGIN_PROPS,
+            login_id=login_id, user_id="", password=password, device_id="", props=FORM_LOGIN_PROPS
         )
     except AppError as error:
         return _page(request, "login.html", status=error.status_code, app=app, error=error)
@@ -199,18 +212,23 @@ class AuthorizeApiView(MattermostView):
 @csrf_exempt
 def authorize_view(request: HttpRequest) -> HttpResponse:
     """``/oauth/authorize``: the page (GET), its forms, or the JSON API (POST)."""
+    if request.method == "POST" and request.content_type == "application/json":
+        return AuthorizeApiView.as_view()(request)  # throttled as an API view
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    try:
+        _require_within_rate_limit(request)
+    except AppError as error:
+        return _error_page(request, error)
     if request.method == "GET":
         return _show_authorize(request)
-    if request.method == "POST" and request.content_type == "application/json":
-        return AuthorizeApiView.as_view()(request)
-    if request.method == "POST":
-        return _answer_authorize_form(request)
-    return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return _answer_authorize_form(request)
 
 
 class AccessTokenView(MattermostView):
     """``POST /oauth/access_token``: a code or a refresh token for an access token. The
-    app authenticates with its id and secret in the form; errors are RFC 6749's."""
+    app authenticates with its id and secret in the form or by HTTP Basic; errors are
+    RFC 6749's."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
@@ -226,13 +244,16 @@ class AccessTokenView(MattermostView):
                 501,
             )
         form = request._request.POST
+        oauth_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if "HTTP_AUTHORIZATION" in request.META:  # the app's id and secret, by HTTP Basic
+            oauth_headers["Authorization"] = request.META["HTTP_AUTHORIZATION"]
         # One transaction: the code or refresh token stays locked until its exchange commits.
         with transaction.atomic():
             headers, body, status = oauth_server().create_token_response(
                 request.build_absolute_uri(request.path),
                 http_method="POST",
                 body=form.urlencode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                headers=oauth_headers,
             )
         response = HttpResponse(body, status=status, content_type="application/json")
         for name, value in headers.items():

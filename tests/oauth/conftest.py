@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 
 from apps.accounts.models import Session, User
@@ -17,6 +18,7 @@ from apps.oauth.models import OAuthApp
 from apps.oauth.services import oauth_app_create
 from apps.oauth.validators import AppFields
 from tests.channels.v3_setup import v3  # noqa: F401  (the API v3 world)
+from tests.core.test_throttling import FrozenClock
 
 CALLBACK = "https://app.example.com/callback"
 
@@ -24,6 +26,14 @@ CALLBACK = "https://app.example.com/callback"
 @pytest.fixture(autouse=True)
 def oauth_on(mm_config: Callable[..., None]) -> None:
     mm_config(enable_oauth_service_provider=True)
+
+
+@pytest.fixture
+def frozen_rate_limit_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Keeps a rate-limit test inside one of django-ratelimit's fixed windows."""
+    frozen = FrozenClock(1_800_000_000.0)
+    monkeypatch.setattr(django_ratelimit.core, "time", frozen)
+    return frozen
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import Client
 
 from apps.accounts.models import Session, User
@@ -35,3 +37,36 @@ def test_revoking_a_grant_in_the_admin_ends_its_session(
     assert resp.status_code == 302
     assert not OAuthAccessData.objects.exists()
     assert not Session.objects.filter(is_oauth=True).exists()
+
+
+def _change_form(app: OAuthApp, **changes: str) -> dict[str, str]:
+    return {
+        "creator": app.creator_id,
+        "name": app.name,
+        "description": app.description,
+        "icon_url": app.icon_url,
+        "callback_urls": json.dumps(app.callback_urls),
+        "homepage": app.homepage,
+        "mattermost_app_id": app.mattermost_app_id,
+        **changes,
+    }
+
+
+def test_the_admin_checks_an_apps_fields_as_the_api_does(
+    client: Client, admin: User, oauth_app: OAuthApp
+) -> None:
+    """The consent page links the homepage: a javascript: URL there would run on a click."""
+    client.force_login(admin)
+    url = f"/admin/oauth/oauthapp/{oauth_app.pk}/change/"
+    refused = client.post(url, _change_form(oauth_app, homepage="javascript:alert(1)"))
+    assert refused.status_code == 200
+    assert "An app needs an http(s) homepage URL." in refused.content.decode()
+    refused = client.post(url, _change_form(oauth_app, callback_urls='"https://x.example.com"'))
+    assert refused.status_code == 200
+    oauth_app.refresh_from_db()
+    assert oauth_app.homepage == "https://app.example.com"
+
+    accepted = client.post(url, _change_form(oauth_app, name="Zapper 2"))
+    assert accepted.status_code == 302
+    oauth_app.refresh_from_db()
+    assert oauth_app.name == "Zapper 2"

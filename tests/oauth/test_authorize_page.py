@@ -33,6 +33,23 @@ def test_consent_page_names_the_app_and_the_user(token: str, oauth_app: OAuthApp
     assert not OAuthAuthorizationCode.objects.exists()
 
 
+def test_the_pages_escape_what_the_app_says_and_may_not_be_framed(
+    token: str, make_app: Callable[..., OAuthApp]
+) -> None:
+    app = make_app(name="<script>x()</script>", description='<img src=x onerror="y()">')
+    for session_token in (token, None):  # the consent page, then the login page
+        page = browser(session_token).get(authorize_url(app))
+        html = page.content.decode()
+        assert "&lt;script&gt;x()&lt;/script&gt;" in html
+        assert "<script>" not in html
+        assert "<img src=x" not in html
+        assert page["X-Frame-Options"] == "SAMEORIGIN"
+        assert page["Content-Security-Policy"] == "frame-ancestors 'self'"
+    error_page = browser(token).get(authorize_url(app, redirect_uri="https://evil.example.com"))
+    assert error_page.status_code == 400
+    assert error_page["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def test_consent_post_without_the_csrf_token_is_refused(
     token: str, user: User, oauth_app: OAuthApp
 ) -> None:
@@ -141,6 +158,8 @@ def test_consent_post_of_a_logged_out_visitor_is_refused(oauth_app: OAuthApp) ->
             "api.oauth.allow_oauth.redirect_callback.app_error",
         ),
         ({"state": "s" * 1025}, 400, "model.authorize.is_valid.state.app_error"),
+        ({"state": "s\x00"}, 400, "model.authorize.is_valid.state.app_error"),
+        ({"scope": "user\x00"}, 400, "model.authorize.is_valid.scope.app_error"),
         (
             {"code_challenge": "c" * 43, "code_challenge_method": "plain"},
             400,
@@ -259,3 +278,50 @@ def test_the_forms_are_501_while_the_provider_is_off(
     resp = client.post(url, csrf_form(client, login_id="alice", password="passw0rd!"))
     assert resp.status_code == 501
     assert not Session.objects.filter(user=user).exists()
+
+
+@pytest.mark.usefixtures("frozen_rate_limit_clock")
+def test_the_pages_and_forms_count_against_the_rate_limit(
+    user: User, oauth_app: OAuthApp, mm_config: Callable[..., None]
+) -> None:
+    """Password guesses through the login form are limited like API logins."""
+    mm_config(rate_limit_enable=True, rate_limit_per_sec=1, rate_limit_max_burst=2)
+    client = browser()
+    url = authorize_url(oauth_app)
+    assert client.get(url).status_code == 200
+    form = csrf_form(client, login_id="alice", password="wrong")
+    assert client.post(url, form).status_code == 401
+    assert client.post(url, form).status_code == 401
+    refused = client.post(url, form)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert refused["X-Ratelimit-Remaining"] == "0"
+    assert "api.context.rate_limit_exceeded.app_error" in refused.content.decode()
+    assert client.get(url).status_code == 429
+
+
+def test_the_login_form_honours_the_lockout(
+    user: User, oauth_app: OAuthApp, mm_config: Callable[..., None]
+) -> None:
+    mm_config(maximum_login_attempts=2)
+    client = browser()
+    url = authorize_url(oauth_app)
+    client.get(url)
+    for _ in range(2):
+        client.post(url, csrf_form(client, login_id="alice", password="wrong"))
+    resp = client.post(url, csrf_form(client, login_id="alice", password="passw0rd!"))
+    assert resp.status_code == 401
+    assert "MMAUTHTOKEN" not in resp.cookies
+    assert not Session.objects.filter(user=user).exists()
+
+
+def test_the_login_form_refuses_nul_characters(user: User, oauth_app: OAuthApp) -> None:
+    """PostgreSQL cannot compare text with NUL in it: the form must not ask it to."""
+    client = browser()
+    url = authorize_url(oauth_app)
+    client.get(url)
+    for login_id, password in (("alice\x00", "passw0rd!"), ("alice", "passw0rd!\x00")):
+        resp = client.post(url, csrf_form(client, login_id=login_id, password=password))
+        assert resp.status_code == 401
+        assert "Log in to authorize" in resp.content.decode()
+        assert "MMAUTHTOKEN" not in resp.cookies

@@ -75,3 +75,10 @@ def test_deauthorize_is_501_while_the_provider_is_off(
     mm_config(enable_oauth_service_provider=False)
     resp = deauthorize(client, {"client_id": oauth_app.id}, token)
     assert_error(resp, 501, "api.oauth.allow_oauth.turn_off.app_error")
+
+
+def test_deauthorizing_an_unknown_app_is_ok(client: Client, token: str) -> None:
+    """As in Mattermost: there is nothing to withdraw, so nothing fails."""
+    resp = deauthorize(client, {"client_id": "x" * 26}, token)
+    assert resp.status_code == 200
+    assert resp.json() == {"status": "OK"}

@@ -3,12 +3,14 @@ exchange, API calls with the token, the refresh grant."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from apps.accounts.models import Session, User
+from apps.oauth import services
 from apps.oauth.models import OAuthAccessData, OAuthApp
 from tests.helpers import assert_error, bearer
-from tests.oauth.conftest import pkce_pair
+from tests.oauth.conftest import CALLBACK, pkce_pair
 from tests.oauth.flow import (
     approve,
     authorize_url,
@@ -112,3 +114,29 @@ def test_a_second_grant_replaces_the_first(token: str, user: User, oauth_app: OA
     assert app_server.get(ME, **bearer(first.json()["access_token"])).status_code == 401
     assert app_server.get(ME, **bearer(second.json()["access_token"])).status_code == 200
     assert OAuthAccessData.objects.filter(user=user).count() == 1
+
+
+def test_two_exchanges_at_once_leave_one_grant(
+    monkeypatch: pytest.MonkeyPatch, token: str, user: User, oauth_app: OAuthApp
+) -> None:
+    """A double click on Allow gives the app two codes; if it exchanges both at once, the
+    other exchange may commit its grant between this one's clean-up and insert. This one
+    then replaces it instead of failing on the one-grant-per-user-and-app constraint."""
+    client = browser(token)
+    code = approve(client, authorize_url(oauth_app))["code"]
+    end_grants = services._end_grants
+    raced = []
+
+    def end_grants_then_lose_the_race(grants: list[OAuthAccessData]) -> None:
+        end_grants(grants)
+        if not raced:  # the other exchange, once
+            raced.append(True)
+            services.grant_issue(app=oauth_app, user=user, redirect_uri=CALLBACK, scope="user")
+
+    monkeypatch.setattr(services, "_end_grants", end_grants_then_lose_the_race)
+    resp = code_exchange(Client(), oauth_app, code)
+    assert resp.status_code == 200, resp.content
+    grant = OAuthAccessData.objects.get()
+    assert grant.session is not None
+    assert Session.objects.filter(is_oauth=True).get() == grant.session
+    assert Client().get(ME, **bearer(resp.json()["access_token"])).status_code == 200

@@ -61,12 +61,20 @@ def profile_changes(data: dict[str, Any], *, replace: bool) -> dict[str, Any]:
     return changes
 
 
+def _changes_email(user: User, new_email: object) -> bool:
+    return isinstance(new_email, str) and new_email.strip().lower() != user.email
+
+
 def apply_changes(request: Request, raw_user_id: str, *, replace: bool) -> Response:
     actor, user = target_user(request, raw_user_id)
     data = body_object(request, "user")
     if replace and data.get("id") != user.id:
         raise invalid_body_param("user_id")
     changes = profile_changes(data, replace=replace)
+    session = request_session(request)
+    if session is not None and session.is_oauth and _changes_email(user, data.get("email")):
+        # An OAuth app may not move an account to an address it controls, as in Mattermost.
+        raise permission_denied(actor.id, "edit_other_users")
     require_password_for_email_change(
         actor,
         user,
