@@ -84,6 +84,16 @@ class ApiContextMiddleware:
                     414,
                 ),
             )
+        elif "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            # No name, id or search term holds a NUL, and the database refuses them.
+            response = error_response(
+                request,
+                AppError(
+                    "api.context.invalid_url_param.app_error",
+                    "The request URL may not contain NUL characters (%00).",
+                    400,
+                ),
+            )
         elif _too_large(request):
             response = error_response(
                 request,

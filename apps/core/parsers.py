@@ -22,6 +22,20 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether a decoded JSON value has a NUL character in any string, key or value.
+
+    No stored text may hold one (PostgreSQL refuses it in text and JSON columns), and no
+    client has a reason to send one, so such a body is refused as a whole."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class MattermostJSONParser(BaseParser):
     media_type = "application/json"
 
@@ -32,9 +46,13 @@ class MattermostJSONParser(BaseParser):
         if not raw:
             return {}
         try:
-            return json.loads(raw, parse_constant=_refuse_constant)
+            data = json.loads(raw, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:
             raise ParseError(f"malformed JSON: {exc}") from None
+        # A NUL can only arrive escaped; look for it only in bodies that have the escape.
+        if b"u0000" in raw and holds_nul(data):
+            raise ParseError("the body may not contain NUL characters (\\u0000)")
+        return data
 
 
 class MattermostContentNegotiation(DefaultContentNegotiation):

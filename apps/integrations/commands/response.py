@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from apps.core.parsers import holds_nul
+
 RESPONSE_IN_CHANNEL = "in_channel"
 RESPONSE_EPHEMERAL = "ephemeral"
 
@@ -84,11 +86,18 @@ def response_from_object(data: Any) -> CommandResponse:
 
 
 def response_from_http(content_type: str, body: bytes) -> CommandResponse:
-    """Read an integration's answer: JSON when it says so, else the body is the text."""
+    """Read an integration's answer: JSON when it says so, else the body is the text.
+    No post can hold a NUL character (the database refuses it), so such an answer is
+    unreadable."""
     if content_type.split(";", 1)[0].strip().lower() != "application/json":
-        return CommandResponse(text=body.decode("utf-8", errors="replace"))
+        text = body.decode("utf-8", errors="replace")
+        if "\x00" in text:
+            raise UnreadableResponse("the answer contains NUL characters")
+        return CommandResponse(text=text)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise UnreadableResponse(f"the answer is not valid JSON: {error}") from error
+    if holds_nul(data):
+        raise UnreadableResponse("the answer contains NUL characters")
     return response_from_object(data)
