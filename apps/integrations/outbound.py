@@ -5,8 +5,9 @@ Three rules keep those calls from hurting the server or its network:
 - Outgoing webhooks run off the request path. ``dispatch`` hands the work to a small pool
   of threads and returns at once. The number of calls waiting is bounded: when a flood of
   posts meets a dead URL, the surplus is dropped (and logged) instead of piling up.
-- Every call is bounded in time (``MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT``)
-  and in the size of the answer read.
+- Every call is bounded in time as a whole, a slowly dripping answer included
+  (``MM_SERVICESETTINGS_OUTGOINGINTEGRATIONREQUESTSTIMEOUT``), and in the size of the
+  answer read.
 - A URL may not reach loopback, private, link-local or otherwise reserved addresses unless
   the operator lists the host, address or range in
   ``MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS``. The check is made on the
@@ -16,6 +17,7 @@ Three rules keep those calls from hurting the server or its network:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
@@ -42,6 +44,7 @@ WORKERS = 4
 MAX_PENDING = 512
 
 USER_AGENT = "mattermost_py-integrations"
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 class IntegrationCallError(Exception):
@@ -65,11 +68,30 @@ def _allowed_entries() -> list[str]:
     return [entry.strip().lower() for entry in raw.replace(",", " ").split() if entry.strip()]
 
 
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and leads to: IPv4-mapped, 6to4, Teredo's
+    client, or NAT64's well-known prefix (64:ff9b::/96)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Anything but a globally routed unicast address (shared CGNAT space included), or
+    an IPv6 address that leads to such an IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None and _is_internal(embedded):
+            return True
     return (
-        address.is_private
+        not address.is_global
+        or address.is_private
         or address.is_loopback
         or address.is_link_local
         or address.is_reserved
@@ -92,6 +114,10 @@ def _address_allowed(host: str, address: str) -> bool:
         except ValueError:
             continue  # a host name that is not this one
     return False
+
+
+# The sockets the current thread's call opened, so the call's deadline can cut them.
+_call_state = threading.local()
 
 
 def _guarded_create_connection(
@@ -119,10 +145,12 @@ def _guarded_create_connection(
             if source_address:
                 sock.bind(source_address)
             sock.connect(sockaddr)
-            return sock
         except OSError as error:
             sock.close()
             last_error = error
+            continue
+        getattr(_call_state, "sockets", []).append(sock)
+        return sock
     raise IntegrationCallError(f"cannot connect to {host}: {last_error}")
 
 
@@ -148,10 +176,72 @@ class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_GuardedHTTPSConnection, req, context=ssl.create_default_context())
 
 
-# No proxies from the environment: the address check must see the real destination.
-_opener = urllib.request.build_opener(
-    urllib.request.ProxyHandler({}), _GuardedHTTPHandler, _GuardedHTTPSHandler
-)
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+class _GuardedRedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Redirects stay on http(s) (urllib would follow one to ftp://, past the address
+    check), and the command's token in ``Authorization`` never follows one to another
+    host, as Go's client (and so Mattermost) behaves."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise IntegrationCallError("a redirect may only lead to an http or https URL")
+        follow = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if follow is not None and _origin(newurl) != _origin(req.full_url):
+            follow.remove_header("Authorization")
+        return follow
+
+
+def _build_opener() -> urllib.request.OpenerDirector:
+    """Only the handlers a call needs: http(s) through the guard, redirects, errors. No
+    proxy (the address check must see the real destination), no ftp, file or data."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.UnknownHandler(),
+        _GuardedHTTPHandler(),
+        _GuardedHTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _GuardedRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_opener = _build_opener()
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit for logs and error messages: without its query (a GET command's
+    carries the token), fragment or user name and password."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the integration URL"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _cut(sockets: list[socket.socket], expired: threading.Event) -> None:
+    """The call's deadline passed: end its connections, whatever they are waiting for."""
+    expired.set()
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def call(
@@ -163,18 +253,34 @@ def call(
 ) -> IntegrationResponse:
     """Make one request to an integration URL and return its answer (any 2xx status).
 
-    Raises ``IntegrationCallError`` for everything else; never anything broader."""
+    The whole call, redirects and a slowly dripping answer included, is bounded by the
+    timeout setting. Raises ``IntegrationCallError`` for everything else; never anything
+    broader. Its messages never carry the URL's query, which may hold a token."""
+    shown = shown_url(url)
     try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        scheme = ""
-    if scheme not in ("http", "https"):
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise IntegrationCallError("the integration URL is not valid") from error
+    if parts.scheme.lower() not in ("http", "https"):
         raise IntegrationCallError("only http and https URLs can be called")
-    request = urllib.request.Request(url, data=body, method=method)
+    if "@" in parts.netloc:
+        # urllib would take the user name for part of the host (and a password for a
+        # port, quoting it in its error): refuse clearly, without repeating them.
+        raise IntegrationCallError(f"{shown}: URLs with a user name or password are not supported")
+    try:
+        request = urllib.request.Request(url, data=body, method=method)
+    except ValueError as error:
+        raise IntegrationCallError(f"{shown} is not a valid URL") from error
     request.add_header("User-Agent", USER_AGENT)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     timeout = settings.MATTERMOST.outgoing_integration_requests_timeout
+    sockets: list[socket.socket] = []
+    expired = threading.Event()
+    deadline = threading.Timer(timeout, _cut, (sockets, expired))
+    deadline.daemon = True
+    _call_state.sockets = sockets
+    deadline.start()
     try:
         with _opener.open(request, timeout=timeout) as answer:
             content = answer.read(MAX_RESPONSE_BYTES + 1)
@@ -183,16 +289,30 @@ def call(
     except IntegrationCallError:
         raise
     except urllib.error.HTTPError as error:
-        raise IntegrationCallError(f"{url} answered with status {error.code}") from error
+        raise IntegrationCallError(f"{shown} answered with status {error.code}") from error
     except urllib.error.URLError as error:
         if isinstance(error.reason, IntegrationCallError):
             raise error.reason from error
-        raise IntegrationCallError(f"{url} could not be reached: {error.reason}") from error
+        raise IntegrationCallError(f"{shown} could not be reached: {error.reason}") from error
     except (OSError, http.client.HTTPException, ValueError) as error:
-        raise IntegrationCallError(f"{url} could not be reached: {error}") from error
+        if expired.is_set():
+            raise _too_slow(shown, timeout) from error
+        raise IntegrationCallError(f"{shown} could not be reached: {error}") from error
+    finally:
+        deadline.cancel()
+        _call_state.sockets = None
+    if expired.is_set():
+        # The cut may have ended an answer without a length early: it is not the answer.
+        raise _too_slow(shown, timeout)
     if len(content) > MAX_RESPONSE_BYTES:
-        raise IntegrationCallError(f"the answer of {url} is longer than {MAX_RESPONSE_BYTES} bytes")
+        raise IntegrationCallError(
+            f"the answer of {shown} is longer than {MAX_RESPONSE_BYTES} bytes"
+        )
     return IntegrationResponse(status=status, content_type=content_type, body=content)
+
+
+def _too_slow(shown: str, timeout: float) -> IntegrationCallError:
+    return IntegrationCallError(f"{shown} did not answer within {timeout} seconds")
 
 
 # Running calls off the request path
