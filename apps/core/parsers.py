@@ -22,6 +22,19 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a decoded JSON value holds a NUL character (``\\u0000``) in any string or
+    key. PostgreSQL cannot store one, so such a body is refused up front (a 400) rather
+    than failing in the database (a 500)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
+
+
 class MattermostJSONParser(BaseParser):
     media_type = "application/json"
 
@@ -32,9 +45,13 @@ class MattermostJSONParser(BaseParser):
         if not raw:
             return {}
         try:
-            return json.loads(raw, parse_constant=_refuse_constant)
+            data = json.loads(raw, parse_constant=_refuse_constant)
+            nul = has_nul(data)
         except (ValueError, RecursionError) as exc:
             raise ParseError(f"malformed JSON: {exc}") from None
+        if nul:
+            raise ParseError("strings in the body may not contain NUL characters")
+        return data
 
 
 class MattermostContentNegotiation(DefaultContentNegotiation):

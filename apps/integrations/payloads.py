@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 
 from apps.core.errors import AppError
+from apps.core.parsers import has_nul
 
 # The payload's string fields, by their JSON names.
 STRING_FIELDS = ("text", "username", "icon_url", "channel", "type", "icon_emoji")
@@ -51,6 +52,8 @@ def payload_from_json(raw: bytes | str) -> WebhookPayload:
 def payload_from_object(data: dict[str, Any]) -> WebhookPayload:
     """The payload of a decoded JSON object (an incoming webhook's body, or the answer of
     an outgoing webhook's URL)."""
+    if has_nul(data):
+        raise _unparsable("it contains a NUL character.")
     strings: dict[str, str] = {}
     for name in STRING_FIELDS:
         value = data.get(name)
@@ -69,4 +72,6 @@ def payload_from_object(data: dict[str, Any]) -> WebhookPayload:
 def payload_from_form(form: QueryDict) -> WebhookPayload:
     """A multipart form's fields are the payload's string fields themselves."""
     strings = {name: str(form.get(name, "")) for name in STRING_FIELDS}
+    if has_nul(strings):
+        raise _unparsable("it contains a NUL character.")
     return WebhookPayload(**strings, props={}, attachments=None)

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from apps.core.parsers import has_nul
+
 RESPONSE_IN_CHANNEL = "in_channel"
 RESPONSE_EPHEMERAL = "ephemeral"
 
@@ -72,6 +74,8 @@ def _typed(data: dict[str, Any], name: str, kind: type) -> Any:
 def response_from_object(data: Any) -> CommandResponse:
     if not isinstance(data, dict):
         raise UnreadableResponse("the answer must be a JSON object")
+    if has_nul(data):
+        raise UnreadableResponse("the answer contains a NUL character")
     strings = {name: _typed(data, name, str) or "" for name in STRING_FIELDS}
     extra = _typed(data, "extra_responses", list)
     return CommandResponse(
@@ -86,7 +90,10 @@ def response_from_object(data: Any) -> CommandResponse:
 def response_from_http(content_type: str, body: bytes) -> CommandResponse:
     """Read an integration's answer: JSON when it says so, else the body is the text."""
     if content_type.split(";", 1)[0].strip().lower() != "application/json":
-        return CommandResponse(text=body.decode("utf-8", errors="replace"))
+        text = body.decode("utf-8", errors="replace")
+        if has_nul(text):
+            raise UnreadableResponse("the answer contains a NUL character")
+        return CommandResponse(text=text)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
