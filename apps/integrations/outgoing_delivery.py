@@ -179,7 +179,12 @@ def call_hook(
     try:
         reply = answer_payload(answer.body)
     except AppError as error:
-        logger.warning("outgoing webhook %s: %s answered unreadably: %s", hook.id, url, error)
+        logger.warning(
+            "outgoing webhook %s: %s answered unreadably: %s",
+            hook.id,
+            outbound.shown_url(url),
+            error,
+        )
         return
     if reply is not None:
         post_answer(hook=hook, post=post, answer=reply[0], comment=reply[1])
