@@ -17,17 +17,18 @@ Three rules keep those calls from hurting the server or its network:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.client
 import ipaddress
 import logging
+import queue
 import socket
 import ssl
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -316,8 +317,13 @@ def _too_slow(shown: str, timeout: float) -> IntegrationCallError:
 
 
 # Running calls off the request path
+#
+# The threads are daemons fed from a queue: a process that is shutting down does not
+# wait for calls still queued (up to MAX_PENDING, each up to the timeout long, which
+# would outlast any graceful shutdown); they are dropped and counted in the log.
 
-_executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="integrations")
+_queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+_workers: list[threading.Thread] = []
 _pending = 0
 _pending_changed = threading.Condition()
 
@@ -336,6 +342,22 @@ def _run(work: Callable[[], None]) -> None:
             _pending_changed.notify_all()
 
 
+def _serve() -> None:
+    while True:
+        _run(_queue.get())
+
+
+def _start_workers() -> None:
+    """Start the threads on first use (not at import: management commands and forked
+    server processes that never dispatch need none); again in a forked child, where the
+    parent's threads do not run."""
+    _workers[:] = [worker for worker in _workers if worker.is_alive()]
+    while len(_workers) < WORKERS:
+        worker = threading.Thread(target=_serve, name=f"integrations-{len(_workers)}", daemon=True)
+        worker.start()
+        _workers.append(worker)
+
+
 def dispatch(work: Callable[[], None]) -> bool:
     """Run ``work`` on the integration threads; False if too many calls already wait
     (the call is dropped and logged)."""
@@ -345,7 +367,8 @@ def dispatch(work: Callable[[], None]) -> bool:
             logger.warning("integration call dropped: %d calls are already waiting", _pending)
             return False
         _pending += 1
-    _executor.submit(_run, work)
+        _start_workers()
+    _queue.put(work)
     return True
 
 
@@ -354,3 +377,9 @@ def wait_idle(timeout: float) -> bool:
     False if ``timeout`` seconds pass first."""
     with _pending_changed:
         return _pending_changed.wait_for(lambda: _pending == 0, timeout=timeout)
+
+
+@atexit.register
+def _report_dropped_at_exit() -> None:
+    if _pending:
+        logger.warning("shutting down: %d integration calls were not made", _pending)

@@ -3,10 +3,14 @@ networks unless the operator allows them."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -297,3 +301,28 @@ def test_a_slowly_dripping_answer_is_cut_at_the_timeout(mm_config: Callable[...,
     finally:
         stop.set()
     assert time.monotonic() - started < 5
+
+
+def test_a_process_shutting_down_does_not_wait_for_queued_calls(tmp_path: Path) -> None:
+    """Calls still queued at exit are dropped (and counted in the log): a worker that
+    gunicorn restarts must not hang on a dead integration URL for minutes."""
+    script = (
+        "import time, django; django.setup()\n"
+        "from apps.integrations import outbound\n"
+        "for _ in range(8):\n"
+        "    outbound.dispatch(lambda: time.sleep(60))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mattermost_py.settings", "LOG_FORMAT": "plain"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 20
+    assert "8 integration calls were not made" in done.stderr + done.stdout
