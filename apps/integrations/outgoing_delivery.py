@@ -27,6 +27,7 @@ from apps.channels.models import CHANNEL_OPEN
 from apps.channels.selectors import channel_get
 from apps.core.errors import AppError
 from apps.core.events import Event
+from apps.core.parsers import loads_storable
 from apps.integrations import outbound
 from apps.integrations.models import (
     CONTENT_TYPE_JSON,
@@ -196,7 +197,7 @@ def answer_payload(body: bytes) -> tuple[WebhookPayload, bool] | None:
     if not body.strip():
         return None
     try:
-        data = json.loads(body)
+        data = loads_storable(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise AppError("api.unmarshal_error", f"not JSON: {error}", 400) from error
     if not isinstance(data, dict):

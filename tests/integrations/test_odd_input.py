@@ -69,3 +69,17 @@ def test_a_nul_character_in_a_webhook_payload_is_a_400(
     ]:
         resp = client.post(f"/hooks/{hook.id}", data=body, content_type=content_type)
         assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")
+
+
+def nested(depth: int) -> str:
+    """A JSON payload whose props nest ``depth`` lists deep."""
+    return '{"text": "deep", "props": {"a": ' + "[" * depth + "]" * depth + "}}"
+
+
+@pytest.mark.parametrize("depth", [900, 100_000])
+def test_a_deeply_nested_webhook_payload_is_a_400(
+    client: Client, hook: IncomingWebhook, depth: int
+) -> None:
+    client.raise_request_exception = False
+    resp = client.post(f"/hooks/{hook.id}", data=nested(depth), content_type="application/json")
+    assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")

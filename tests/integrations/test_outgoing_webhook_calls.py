@@ -466,7 +466,13 @@ def test_answers_with_nothing_to_post(body: bytes) -> None:
     assert answer_payload(body) is None
 
 
-@pytest.mark.parametrize("body", [b"nope", b"[1]", b'{"text": 3}', b'{"props": []}'])
+DEEP = b'{"text": "x", "props": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"nope", b"[1]", b'{"text": 3}', b'{"props": []}', b'{"text": "a\\u0000"}', DEEP],
+)
 def test_unreadable_answers(body: bytes) -> None:
     with pytest.raises(AppError):
         answer_payload(body)
