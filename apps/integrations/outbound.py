@@ -121,6 +121,10 @@ def _address_allowed(host: str, address: str) -> bool:
 _call_state = threading.local()
 
 
+def _watch(sock: socket.socket) -> None:
+    getattr(_call_state, "sockets", []).append(sock)
+
+
 def _guarded_create_connection(
     address: tuple[str, int],
     timeout: float | None = None,
@@ -150,7 +154,7 @@ def _guarded_create_connection(
             sock.close()
             last_error = error
             continue
-        getattr(_call_state, "sockets", []).append(sock)
+        _watch(sock)
         return sock
     raise IntegrationCallError(f"cannot connect to {host}: {last_error}")
 
@@ -165,6 +169,18 @@ class _GuardedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._create_connection = _guarded_create_connection
+
+    def connect(self) -> None:
+        """As ``HTTPSConnection.connect`` (no proxy tunnel here), but the deadline watches
+        the TLS socket before its handshake: wrapping detaches the plain socket, which
+        can then no longer be cut."""
+        http.client.HTTPConnection.connect(self)
+        tls = self._context.wrap_socket(  # type: ignore[attr-defined]
+            self.sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock = tls
+        _watch(tls)
+        tls.do_handshake()
 
 
 class _GuardedHTTPHandler(urllib.request.HTTPHandler):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -265,19 +267,21 @@ def test_a_url_with_a_password_is_refused_without_quoting_it(db: None) -> None:
     assert "hunter2" not in str(failure.value)
 
 
-def _drip_server(stop: threading.Event) -> int:
-    """A server that answers headers at once, then one byte of body every 0.2 seconds:
-    never silent long enough for a per-read timeout."""
+def _drip_server(stop: threading.Event, tls: ssl.SSLContext | None = None) -> int:
+    """A server that answers headers at once, then one byte of body every 0.2 seconds
+    (for 8 seconds at most): never silent long enough for a per-read timeout."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
 
     def serve() -> None:
-        conn, _ = listener.accept()
-        with conn, listener:
+        raw, _ = listener.accept()
+        with listener, tls.wrap_socket(raw, server_side=True) if tls else raw as conn:
             conn.recv(65536)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")
-            while not stop.wait(0.2):
+            for _ in range(40):
+                if stop.wait(0.2):
+                    return
                 try:
                     conn.sendall(b"x")
                 except OSError:
@@ -326,3 +330,36 @@ def test_a_process_shutting_down_does_not_wait_for_queued_calls(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 20
     assert "8 integration calls were not made" in done.stderr + done.stdout
+
+
+def test_a_slowly_dripping_https_answer_is_cut_at_the_timeout(
+    mm_config: Callable[..., None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Wrapping a socket in TLS detaches the plain one: the deadline must cut the TLS one."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(cert, key)
+    trusting = partial(ssl.create_default_context, cafile=str(cert))
+    monkeypatch.setattr(outbound.ssl, "create_default_context", trusting)
+    mm_config(
+        allowed_untrusted_internal_connections="localhost 127.0.0.1 ::1",
+        outgoing_integration_requests_timeout=1,
+    )
+    stop = threading.Event()
+    port = _drip_server(stop, tls=server_tls)
+    started = time.monotonic()
+    try:
+        with pytest.raises(IntegrationCallError, match="within 1 seconds"):
+            call(f"https://localhost:{port}/", method="GET")
+    finally:
+        stop.set()
+    assert time.monotonic() - started < 5
