@@ -355,6 +355,7 @@ def test_kick_refusals(
     monkeypatch.setitem(ROLE_PERMISSIONS, "channel_user", without)
     channel_member_add(channel=lobby, user=other_user)
     assert "not allowed" in run(client, bob_token, lobby, "/kick @alice")["text"]
+    assert channel_member_get(channel_id=lobby.id, user_id=lobby.creator_id) is not None
 
 
 # --- presence and logout ----------------------------------------------------------
