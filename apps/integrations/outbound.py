@@ -122,7 +122,9 @@ _call_state = threading.local()
 
 
 def _watch(sock: socket.socket) -> None:
-    getattr(_call_state, "sockets", []).append(sock)
+    sockets: list[socket.socket] | None = getattr(_call_state, "sockets", None)
+    if sockets is not None:
+        sockets.append(sock)
 
 
 def _guarded_create_connection(
