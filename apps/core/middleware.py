@@ -59,6 +59,19 @@ def collapse_slashes(request: HttpRequest) -> None:
         request.path = _REPEATED_SLASHES.sub("/", request.path)
 
 
+# Browser pages that check their own parameters and answer a bad one with a page of
+# their own (the OAuth authorization page), rather than with an API error.
+PAGES_CHECKING_THEIR_INPUT = ("/oauth/",)
+
+
+def _nul_in_url(request: HttpRequest) -> bool:
+    """Whether the path or the query has a NUL character: no name, id or search term holds
+    one, and the database refuses them."""
+    if request.path.startswith(PAGES_CHECKING_THEIR_INPUT):
+        return False
+    return "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "")
+
+
 class ApiContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,8 +97,7 @@ class ApiContextMiddleware:
                     414,
                 ),
             )
-        elif "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            # No name, id or search term holds a NUL, and the database refuses them.
+        elif _nul_in_url(request):
             response = error_response(
                 request,
                 AppError(

@@ -22,18 +22,43 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def holds_nul(value: Any) -> bool:
-    """Whether a decoded JSON value has a NUL character in any string, key or value.
+# Deeper JSON than this is refused: Python's encoder and decoder recurse, so a request
+# nesting thousands of lists would otherwise end in a RecursionError (a 500).
+MAX_JSON_DEPTH = 100
 
-    No stored text may hold one (PostgreSQL refuses it in text and JSON columns), and no
-    client has a reason to send one, so such a body is refused as a whole."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
-    return False
+
+class UnstorableJSON(ValueError):
+    """Decoded JSON that this server cannot store or re-encode safely."""
+
+
+def check_storable(value: Any) -> None:
+    """Refuse decoded JSON holding a NUL character (``\\u0000``, which PostgreSQL cannot
+    store) in any string or key, or nested deeper than ``MAX_JSON_DEPTH``. Iterative, so
+    the check itself costs no stack."""
+    waiting: list[tuple[Any, int]] = [(value, 0)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise UnstorableJSON("strings may not contain NUL characters")
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            raise UnstorableJSON(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep")
+        children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+        waiting.extend((child, depth + 1) for child in children)
+
+
+def loads_storable(raw: str | bytes) -> Any:
+    """``json.loads`` that also refuses what ``check_storable`` refuses; every failure is
+    a ``ValueError`` (over-deep input included)."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise UnstorableJSON(f"JSON may nest at most {MAX_JSON_DEPTH} levels deep") from exc
+    check_storable(value)
+    return value
 
 
 class MattermostJSONParser(BaseParser):
@@ -46,13 +71,11 @@ class MattermostJSONParser(BaseParser):
         if not raw:
             return {}
         try:
-            data = json.loads(raw, parse_constant=_refuse_constant)
-        except (ValueError, RecursionError) as exc:
+            return loads_storable(raw)
+        except UnstorableJSON as exc:
+            raise ParseError(str(exc)) from None
+        except ValueError as exc:
             raise ParseError(f"malformed JSON: {exc}") from None
-        # A NUL can only arrive escaped; look for it only in bodies that have the escape.
-        if b"u0000" in raw and holds_nul(data):
-            raise ParseError("the body may not contain NUL characters (\\u0000)")
-        return data
 
 
 class MattermostContentNegotiation(DefaultContentNegotiation):

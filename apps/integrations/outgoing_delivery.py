@@ -27,6 +27,7 @@ from apps.channels.models import CHANNEL_OPEN
 from apps.channels.selectors import channel_get
 from apps.core.errors import AppError
 from apps.core.events import Event
+from apps.core.parsers import loads_storable
 from apps.integrations import outbound
 from apps.integrations.models import (
     CONTENT_TYPE_JSON,
@@ -179,7 +180,12 @@ def call_hook(
     try:
         reply = answer_payload(answer.body)
     except AppError as error:
-        logger.warning("outgoing webhook %s: %s answered unreadably: %s", hook.id, url, error)
+        logger.warning(
+            "outgoing webhook %s: %s answered unreadably: %s",
+            hook.id,
+            outbound.shown_url(url),
+            error,
+        )
         return
     if reply is not None:
         post_answer(hook=hook, post=post, answer=reply[0], comment=reply[1])
@@ -191,7 +197,7 @@ def answer_payload(body: bytes) -> tuple[WebhookPayload, bool] | None:
     if not body.strip():
         return None
     try:
-        data = json.loads(body)
+        data = loads_storable(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise AppError("api.unmarshal_error", f"not JSON: {error}", 400) from error
     if not isinstance(data, dict):

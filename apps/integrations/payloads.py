@@ -4,14 +4,13 @@ answer with the same JSON fields."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
 from apps.core.errors import AppError
-from apps.core.parsers import holds_nul
+from apps.core.parsers import UnstorableJSON, check_storable, loads_storable
 
 # The payload's string fields, by their JSON names.
 STRING_FIELDS = ("text", "username", "icon_url", "channel", "type", "icon_emoji")
@@ -41,7 +40,9 @@ def _unparsable(detail: str) -> AppError:
 def payload_from_json(raw: bytes | str) -> WebhookPayload:
     """Decode a JSON payload; a wrong type for a known field is as bad as broken JSON."""
     try:
-        data = json.loads(raw or b"null")
+        data = loads_storable(raw or b"null")
+    except UnstorableJSON as exc:
+        raise _unparsable(f"{exc}.") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise _unparsable("it is not valid JSON.") from exc
     if not isinstance(data, dict):
@@ -52,8 +53,10 @@ def payload_from_json(raw: bytes | str) -> WebhookPayload:
 def payload_from_object(data: dict[str, Any]) -> WebhookPayload:
     """The payload of a decoded JSON object (an incoming webhook's body, or the answer of
     an outgoing webhook's URL)."""
-    if holds_nul(data):
-        raise _unparsable("it may not contain NUL characters.")
+    try:
+        check_storable(data)
+    except UnstorableJSON as exc:
+        raise _unparsable(f"{exc}.") from exc
     strings: dict[str, str] = {}
     for name in STRING_FIELDS:
         value = data.get(name)
@@ -72,6 +75,8 @@ def payload_from_object(data: dict[str, Any]) -> WebhookPayload:
 def payload_from_form(form: QueryDict) -> WebhookPayload:
     """A multipart form's fields are the payload's string fields themselves."""
     strings = {name: str(form.get(name, "")) for name in STRING_FIELDS}
-    if holds_nul(strings):
-        raise _unparsable("it may not contain NUL characters.")
+    try:
+        check_storable(strings)
+    except UnstorableJSON as exc:
+        raise _unparsable(f"{exc}.") from exc
     return WebhookPayload(**strings, props={}, attachments=None)

@@ -22,6 +22,7 @@ class Answer:
     status: int = 200
     content_type: str = "application/json"
     body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +65,8 @@ def start_callback_server() -> CallbackServer:
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
 

@@ -4,11 +4,13 @@ changes and answers, as Mattermost's own."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from apps.accounts.models import Status, User
@@ -17,6 +19,7 @@ from apps.channels.models import Channel
 from apps.channels.selectors import channel_member_get
 from apps.channels.services import channel_create, channel_member_add, direct_channel_name
 from apps.core.roles import ROLE_PERMISSIONS
+from apps.integrations.commands.builtins import messages
 from apps.posts.models import Post
 from apps.teams.models import Team
 from tests.helpers import assert_error, bearer
@@ -157,6 +160,26 @@ def test_echo_with_a_delay_posts_later(client: Client, token: str, town_square: 
         assert time.monotonic() < deadline, "the delayed echo never came"
         time.sleep(0.1)
     assert Post.objects.get(channel=town_square).message == "later"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delayed_echo_gives_its_database_connection_back(
+    client: Client, token: str, town_square: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used: list[Any] = []
+    finished = threading.Event()
+    post_echo_later = messages._post_echo_later
+
+    def recording(args: Any, text: str) -> None:
+        post_echo_later(args, text)
+        used.append(connections["default"])  # the timer thread's own wrapper
+        finished.set()
+
+    monkeypatch.setattr(messages, "_post_echo_later", recording)
+    run(client, token, town_square, "/echo later 1")
+    assert finished.wait(10)
+    assert Post.objects.get(channel=town_square).message == "later"
+    assert used[0].connection is None  # closed, even with persistent connections
 
 
 @pytest.mark.parametrize(
@@ -300,8 +323,11 @@ def test_invite_refusals(
 def test_a_member_cannot_invite_into_a_private_channel_they_are_not_in(
     client: Client, bob_token: str, other_user: User, private_room: Channel, town_square: Channel
 ) -> None:
+    # The answer does not tell a secret channel from a missing one.
     answer = run(client, bob_token, town_square, "/invite @alice ~private")
-    assert "not a member of ~private" in answer["text"]
+    missing = run(client, bob_token, town_square, "/invite @alice ~nowhere")
+    assert answer["text"] == missing["text"].replace("~nowhere", "~private")
+    assert "~private" in answer["text"]
 
 
 @pytest.mark.parametrize("trigger", ["kick", "remove"])
@@ -329,6 +355,7 @@ def test_kick_refusals(
     monkeypatch.setitem(ROLE_PERMISSIONS, "channel_user", without)
     channel_member_add(channel=lobby, user=other_user)
     assert "not allowed" in run(client, bob_token, lobby, "/kick @alice")["text"]
+    assert channel_member_get(channel_id=lobby.id, user_id=lobby.creator_id) is not None
 
 
 # --- presence and logout ----------------------------------------------------------

@@ -628,6 +628,10 @@ def test_a_dead_url_is_a_clear_error(
         Answer(status=500, body=b"boom"),
         Answer(body=b"{not json"),
         Answer(body=b'{"text": 5}'),
+        # PostgreSQL cannot store a NUL: such an answer is unusable, not a crash.
+        Answer(body=b'{"response_type": "in_channel", "text": "a\\u0000b"}'),
+        Answer(content_type="text/plain", body=b"a\x00b"),
+        Answer(body=b'{"text": "x", "props": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"),
     ],
 )
 def test_a_failing_integration_is_a_clear_error(

@@ -256,13 +256,15 @@ def test_an_unreadable_answer_is_logged(
     town_square: Channel,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    make_hook(user, alpha, urls=(firing.url,))
+    make_hook(user, alpha, urls=(f"{firing.url}/ci?key=s3cr3t",))
     firing.answer = Answer(body=b"<html>oops</html>")
     caplog.set_level(logging.WARNING, logger="apps.integrations.outgoing_delivery")
     post_message(client, bob_token, town_square, "build")
     assert outbound.wait_idle(WAIT)
     assert answers_in(town_square) == []
-    assert "answered unreadably" in caplog.text
+    assert f"{firing.url}/ci answered unreadably" in caplog.text
+    # A URL's query may hold a secret of the integration's: the log never shows it.
+    assert "s3cr3t" not in caplog.text
 
 
 # --- which posts fire which hooks (the listener, with dispatch recorded) --------------
@@ -464,7 +466,13 @@ def test_answers_with_nothing_to_post(body: bytes) -> None:
     assert answer_payload(body) is None
 
 
-@pytest.mark.parametrize("body", [b"nope", b"[1]", b'{"text": 3}', b'{"props": []}'])
+DEEP = b'{"text": "x", "props": {"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"nope", b"[1]", b'{"text": 3}', b'{"props": []}', b'{"text": "a\\u0000"}', DEEP],
+)
 def test_unreadable_answers(body: bytes) -> None:
     with pytest.raises(AppError):
         answer_payload(body)

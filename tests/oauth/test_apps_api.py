@@ -105,12 +105,13 @@ def test_create_needs_a_session(client: Client, db: None) -> None:
         ({**NEW_APP, "homepage": ""}, "model.oauth.is_valid.homepage.app_error"),
         ({**NEW_APP, "description": "d" * 513}, "model.oauth.is_valid.description.app_error"),
         ({**NEW_APP, "icon_url": "not a url"}, "model.oauth.is_valid.icon_url.app_error"),
-        # NUL characters, which PostgreSQL cannot store, and control characters in URLs.
-        ({**NEW_APP, "name": "Zap\x00"}, "model.oauth.is_valid.name.app_error"),
-        ({**NEW_APP, "description": "\x00"}, "model.oauth.is_valid.description.app_error"),
+        # NUL characters, which PostgreSQL cannot store (refused with the body as a whole),
+        # and control characters in URLs.
+        ({**NEW_APP, "name": "Zap\x00"}, "api.context.invalid_body_param.app_error"),
+        ({**NEW_APP, "description": "\x00"}, "api.context.invalid_body_param.app_error"),
         (
             {**NEW_APP, "callback_urls": ["https://x.example.com/\x00"]},
-            "model.oauth.is_valid.callback.app_error",
+            "api.context.invalid_body_param.app_error",
         ),
         (
             {**NEW_APP, "homepage": "https://x.example.com/\x7f"},
@@ -120,10 +121,7 @@ def test_create_needs_a_session(client: Client, db: None) -> None:
             {**NEW_APP, "icon_url": "https://x.example.com/\x01"},
             "model.oauth.is_valid.icon_url.app_error",
         ),
-        (
-            {**NEW_APP, "mattermost_app_id": "\x00"},
-            "model.oauth.is_valid.mattermost_app_id.app_error",
-        ),
+        ({**NEW_APP, "mattermost_app_id": "\x00"}, "api.context.invalid_body_param.app_error"),
     ],
 )
 def test_create_refuses_bad_bodies(

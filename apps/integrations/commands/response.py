@@ -3,11 +3,10 @@ channel or to show only the caller, where the client should go next, and more an
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from apps.core.parsers import holds_nul
+from apps.core.parsers import UnstorableJSON, check_storable, loads_storable
 
 RESPONSE_IN_CHANNEL = "in_channel"
 RESPONSE_EPHEMERAL = "ephemeral"
@@ -74,6 +73,10 @@ def _typed(data: dict[str, Any], name: str, kind: type) -> Any:
 def response_from_object(data: Any) -> CommandResponse:
     if not isinstance(data, dict):
         raise UnreadableResponse("the answer must be a JSON object")
+    try:
+        check_storable(data)
+    except UnstorableJSON as error:
+        raise UnreadableResponse(str(error)) from error
     strings = {name: _typed(data, name, str) or "" for name in STRING_FIELDS}
     extra = _typed(data, "extra_responses", list)
     return CommandResponse(
@@ -86,18 +89,14 @@ def response_from_object(data: Any) -> CommandResponse:
 
 
 def response_from_http(content_type: str, body: bytes) -> CommandResponse:
-    """Read an integration's answer: JSON when it says so, else the body is the text.
-    No post can hold a NUL character (the database refuses it), so such an answer is
-    unreadable."""
+    """Read an integration's answer: JSON when it says so, else the body is the text."""
     if content_type.split(";", 1)[0].strip().lower() != "application/json":
         text = body.decode("utf-8", errors="replace")
         if "\x00" in text:
-            raise UnreadableResponse("the answer contains NUL characters")
+            raise UnreadableResponse("the answer contains a NUL character")
         return CommandResponse(text=text)
     try:
-        data = json.loads(body)
+        data = loads_storable(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise UnreadableResponse(f"the answer is not valid JSON: {error}") from error
-    if holds_nul(data):
-        raise UnreadableResponse("the answer contains NUL characters")
     return response_from_object(data)

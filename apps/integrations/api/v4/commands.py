@@ -134,7 +134,7 @@ class CommandsView(MattermostView):
     @extend_schema(operation_id="ListCommands", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         team_id = request.query_params.get("team_id", "")
-        if not team_id:
+        if not is_valid_id(team_id):
             raise invalid_body_param("team_id")
         user = session_user(request)
         require_team_viewer(user, team_id)

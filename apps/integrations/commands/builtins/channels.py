@@ -172,6 +172,10 @@ def _named(usernames: list[str]) -> str:
     return ", ".join(f"@{name}" for name in usernames)
 
 
+def _no_such_channel(name: str) -> str:
+    return f"No channel of this team is called ~{name}."
+
+
 def _invite_targets(
     args: CommandArgs, message: str, notes: list[str]
 ) -> tuple[list[User], list[Channel]]:
@@ -192,7 +196,7 @@ def _invite_targets(
         name = word.removeprefix("~")
         channel = channel_get_by_name(team_id=args.team.id, name=name)
         if channel is None:
-            notes.append(f"No channel of this team is called ~{name}.")
+            notes.append(_no_such_channel(name))
         else:
             channels.append(channel)
     return users, channels
@@ -208,7 +212,9 @@ def _may_invite_to(args: CommandArgs, channel: Channel, first_user: User, notes:
     if channel.type == CHANNEL_PRIVATE and not channel_member_get(
         channel_id=channel.id, user_id=args.user.id
     ):
-        notes.append(f"You are not a member of ~{channel.name}, so you cannot add anyone to it.")
+        # A private channel one is not in reads as a missing one: /invite must not
+        # confirm that a secret channel's name exists (nor does Mattermost's answer).
+        notes.append(_no_such_channel(channel.name))
     else:
         notes.append(f"You are not allowed to add @{first_user.username} to ~{channel.name}.")
     return False

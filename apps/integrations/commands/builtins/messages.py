@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 
-from django.db import close_old_connections
+from django.db import connections
 
 from apps.accounts.permissions import has_system_permission
 from apps.accounts.selectors import user_get_by_username
@@ -72,7 +72,9 @@ def _post_echo_later(args: CommandArgs, text: str) -> None:
         logger.exception("a delayed /echo could not be posted")
     finally:
         _echoes_waiting.release()
-        close_old_connections()
+        # The timer's thread ends here: close its connection (a persistent one,
+        # CONN_MAX_AGE, would otherwise stay open until garbage collection).
+        connections.close_all()
 
 
 @builtin(
