@@ -745,3 +745,21 @@ def test_the_client_configuration_tells_whether_commands_are_on(
     mm_config(enable_commands=enabled)
     config = client.get("/api/v3/general/client_props").json()
     assert config["EnableCommands"] == ("true" if enabled else "false")
+
+
+def test_the_admin_lists_and_retires_commands(
+    client: Client, admin: User, command: Command, token: str, town_square: Channel
+) -> None:
+    client.force_login(admin)
+    page = client.get("/admin/integrations/command/")
+    assert page.status_code == 200
+    assert b"/deploy" in page.content
+    resp = client.post(
+        "/admin/integrations/command/", {"action": "retire", "_selected_action": [command.id]}
+    )
+    assert resp.status_code == 302
+    command.refresh_from_db()
+    assert command.delete_at > 0
+    # The trigger no longer runs anything.
+    client.logout()
+    assert execute(client, token, town_square, "/deploy").status_code == 404
