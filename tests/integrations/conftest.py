@@ -62,3 +62,14 @@ def callback_server() -> Iterator[CallbackServer]:
 def allow_loopback(mm_config: Callable[..., None]) -> None:
     """Let integration URLs reach 127.0.0.1, where the test callback servers listen."""
     mm_config(allowed_untrusted_internal_connections="127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _integration_calls_drained() -> Iterator[None]:
+    """Each test starts and ends with no integration call waiting or running, so calls a
+    test dispatched never count against the next one's (the pool is shared)."""
+    from apps.integrations import outbound
+
+    assert outbound.wait_idle(30)
+    yield
+    assert outbound.wait_idle(30)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.integrations.models import IncomingWebhook, OutgoingWebhook
+from apps.integrations.wire import outgoing_webhook_fields
 
 COMMAND_KEYS = (
     "id",
@@ -71,20 +72,6 @@ def incoming_hook_v3(hook: IncomingWebhook) -> dict[str, Any]:
 
 
 def outgoing_hook_v3(hook: OutgoingWebhook) -> dict[str, Any]:
-    return {
-        "id": hook.id,
-        "token": hook.token,
-        "create_at": hook.create_at,
-        "update_at": hook.update_at,
-        "delete_at": hook.delete_at,
-        "creator_id": hook.creator_id,
-        # A hook of every public channel of its team has no channel: "" on the wire.
-        "channel_id": hook.channel_id or "",
-        "team_id": hook.team_id,
-        "trigger_words": hook.trigger_words,
-        "trigger_when": hook.trigger_when,
-        "callback_urls": hook.callback_urls,
-        "display_name": hook.display_name,
-        "description": hook.description,
-        "content_type": hook.content_type,
-    }
+    """v4's shape without the name and icon overrides, which 4.10's hooks did not have."""
+    fields = outgoing_webhook_fields(hook)
+    return {name: value for name, value in fields.items() if name not in ("username", "icon_url")}
