@@ -12,7 +12,6 @@ from django.test import Client
 
 from apps.accounts.models import User
 from apps.channels.models import Channel
-from apps.integrations.services import incoming_webhook_create
 from apps.posts.models import Post
 from apps.teams.services import team_create
 from tests.helpers import assert_error, bearer
@@ -93,21 +92,3 @@ def test_a_url_with_a_nul_is_400(client: Client, token: str, url: str) -> None:
     resp = client.get(url, **bearer(token))
     assert resp.status_code == 400
     assert BAD_URL in resp.content.decode()
-
-
-def test_a_webhook_payload_with_a_nul_is_400(
-    client: Client, user: User, town_square: Channel
-) -> None:
-    hook = incoming_webhook_create(creator=user, channel=town_square, display_name="CI")
-    for body, content_type in [
-        (json.dumps({"text": "build \u0000"}), "application/json"),
-        (
-            "payload=" + json.dumps({"text": "x", "props": {"a": "\u0000"}}),
-            "application/x-www-form-urlencoded",
-        ),
-    ]:
-        resp = client.post(f"/hooks/{hook.id}", body, content_type=content_type)
-        assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")
-    resp = client.post(f"/hooks/{hook.id}", {"text": "multi\u0000part"})
-    assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")
-    assert not Post.objects.filter(channel=town_square, props__from_webhook="true").exists()

@@ -73,6 +73,8 @@ def test_a_nul_character_in_a_webhook_payload_is_a_400(
     ]:
         resp = client.post(f"/hooks/{hook.id}", data=body, content_type=content_type)
         assert_error(resp, 400, "model.incoming_hook.parse_data.app_error")
+    multipart = client.post(f"/hooks/{hook.id}", {"text": f"a{NUL}b"})
+    assert_error(multipart, 400, "model.incoming_hook.parse_data.app_error")
 
 
 def nested(depth: int) -> str:
