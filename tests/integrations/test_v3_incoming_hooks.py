@@ -195,6 +195,8 @@ def test_delete_checks_the_body_and_permissions(
 
 def test_list_shows_the_team_hooks_oldest_first(v3: V3World, ci: IncomingWebhook) -> None:
     later = incoming_webhook_create(creator=v3.alice, channel=v3.square)
+    # Made in the same millisecond as ``ci`` perhaps: make it later for sure.
+    IncomingWebhook.objects.filter(pk=later.pk).update(create_at=ci.create_at + 1)
     incoming_webhook_create(creator=v3.alice, channel=v3.beta.channels.get(name="off-topic"))
     listing = ok(v3.api("alice").get(f"{hooks(v3)}/list"))
     assert [hook["id"] for hook in listing] == [ci.id, later.id]

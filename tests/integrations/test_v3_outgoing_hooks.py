@@ -210,6 +210,8 @@ def test_id_routes_check_the_body_and_permissions(
 
 def test_list_shows_the_team_hooks_oldest_first(v3: V3World, bot: OutgoingWebhook) -> None:
     later = make_hook(v3, word="ship")
+    # Made in the same millisecond as ``bot`` perhaps: make it later for sure.
+    OutgoingWebhook.objects.filter(pk=later.pk).update(create_at=bot.create_at + 1)
     listing = ok(v3.api("alice").get(f"{hooks(v3)}/list"))
     assert [hook["id"] for hook in listing] == [bot.id, later.id]
     assert all(list(hook) == HOOK_KEYS for hook in listing)

@@ -95,6 +95,8 @@ def test_register_without_manage_oauth_is_403(v3: V3World) -> None:
 
 def test_list_shows_ones_own_apps_and_an_admin_every_app(v3: V3World, zapper: OAuthApp) -> None:
     bobs = make_app(v3.bob)
+    # Made in the same millisecond as ``zapper`` perhaps: make it later for sure.
+    OAuthApp.objects.filter(pk=bobs.pk).update(create_at=zapper.create_at + 1)
     (mine,) = ok(v3.api("alice").get("/oauth/list"))
     assert list(mine) == APP_KEYS
     assert (mine["id"], mine["client_secret"]) == (zapper.id, zapper.client_secret)
